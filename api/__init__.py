@@ -1,0 +1,1 @@
+"""The HTTP layer: thin views over ledger.services, one blueprint per resource."""

@@ -1,0 +1,86 @@
+"""`flask --app app ledger ...`: thin wrappers over the services."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Blueprint, current_app
+from sqlalchemy import func, select
+
+from ledger.actors import Role
+from ledger.services import bases, clients, reading
+from ledger.services.jurisdictions import ensure_jurisdictions
+from ledger.standing import EventType, StandingEvent
+from ledger.store import Client
+
+from .db import db, ledger_context
+
+cli = Blueprint("ledger_cli", __name__, cli_group="ledger")
+
+
+@cli.cli.command("create-client")
+@click.option("--role", type=click.Choice(["regulator", "committee", "base"]), required=True)
+@click.option("--name", required=True)
+@click.option("--jurisdiction", help="GB/T 2260 code, for a regulator or committee")
+@click.option("--base-id", type=int, help="the base, for a base client")
+def create_client_command(role, name, jurisdiction, base_id):
+    """Create an API client and print its credentials as JSON (shown only once)."""
+    client, secret = clients.create_client(ledger_context(), role=Role(role), name=name,
+                                           jurisdiction=jurisdiction, base_id=base_id)
+    click.echo(json.dumps({"client_id": client.client_id, "client_secret": secret,
+                           "role": role, "jurisdiction": jurisdiction, "base_id": base_id}))
+
+
+@cli.cli.command("demo")
+def demo_command():
+    """On a new database, create demo clients and print their credentials and a first curl."""
+    click.echo(json.dumps(create_demo(), ensure_ascii=False, indent=2) if needs_demo()
+               else "demo: the database already has clients; nothing created")
+
+
+def needs_demo() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(Client))
+
+
+DEMO_JURISDICTION = "370300"  # 淄博市, whose 2025 regulation is in force
+DEMO_PROFESSIONAL = {"id_number": "370303199001011239", "name": "张三", "password": "demo-pass-1"}
+
+
+def create_demo() -> dict:
+    ctx = ledger_context()
+    ensure_jurisdictions(ctx)
+    ctx.session.commit()
+    regulator, regulator_secret = clients.create_client(
+        ctx, role=Role.REGULATOR, name="淄博市人力资源和社会保障局", jurisdiction=DEMO_JURISDICTION)
+    committee, committee_secret = clients.create_client(
+        ctx, role=Role.COMMITTEE, name="淄博市工程技术职称评审委员会",
+        jurisdiction=DEMO_JURISDICTION)
+    as_regulator = clients.actor_for_client(regulator)
+    base = bases.register_base(ctx, as_regulator, bases.NewBase(
+        name="淄博职业学院继续教育基地", level="municipal", jurisdiction=DEMO_JURISDICTION,
+        host_unit="淄博职业学院", supervising_unit="淄博市教育局",
+        registry_number="ZB-2025-001", scope_subjects=["public", "professional"],
+        scope_fields=[]))
+    bases.append_standing_event(ctx, as_regulator, base.id, StandingEvent(
+        EventType.RECOGNISED, ctx.today().replace(month=1, day=1), reason="demo recognition"))
+    base_client, base_secret = clients.create_client(ctx, role=Role.BASE, name="demo LMS",
+                                                     base_id=base.id)
+    reading.register_professional(ctx, as_regulator, DEMO_PROFESSIONAL["id_number"],
+                                  DEMO_PROFESSIONAL["name"], DEMO_JURISDICTION,
+                                  DEMO_PROFESSIONAL["password"])
+    host = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    return {
+        "regulator": {"client_id": regulator.client_id, "client_secret": regulator_secret,
+                      "jurisdiction": DEMO_JURISDICTION},
+        "base": {"client_id": base_client.client_id, "client_secret": base_secret,
+                 "base_id": base.id},
+        "committee": {"client_id": committee.client_id, "client_secret": committee_secret,
+                      "jurisdiction": DEMO_JURISDICTION},
+        "professional": {"username": DEMO_PROFESSIONAL["id_number"],
+                         "password": DEMO_PROFESSIONAL["password"]},
+        "first_curl": (f"curl -s {host}/v1/auth/token -d grant_type=client_credentials "
+                       f"-d client_id={regulator.client_id} -d client_secret={regulator_secret}"),
+    }
+
+

@@ -1,0 +1,57 @@
+"""Posting completions, and voiding them."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from ledger.services import completions
+
+from .db import ledger_context
+from .docs import secured
+from .schemas import CompletionBatchSchema, ReceiptSchema, ReceiptsSchema, VoidSchema
+
+blp = Blueprint("completions", __name__, url_prefix="/v1",
+                description="Completions pushed by a base's LMS")
+
+
+class IdempotencyHeaderSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", load_default=None,
+        validate=validate.Length(min=1, max=255),
+        metadata={"description": "a retry with the same key returns the first response"})
+
+
+@blp.route("/completions", methods=["POST"])
+@blp.response(200, ReceiptsSchema)
+@secured(blp, 404, 409)
+@blp.arguments(IdempotencyHeaderSchema, location="headers")
+@blp.arguments(CompletionBatchSchema)
+def post_completions(headers, body):
+    """Post one completion or a batch of up to 1000; one receipt per item"""
+    items = [completions.NewCompletion(**{**item, "training_dates": tuple(item["training_dates"])})
+             for item in body["items"]]
+    return completions.post_completions(
+        ledger_context(), g.actor, items, headers["idempotency_key"],
+        completions.request_hash(request.get_json(silent=True)))
+
+
+@blp.route("/completions/<int:posting_id>", methods=["GET"])
+@blp.response(200, ReceiptSchema)
+@secured(blp, 404)
+def get_completion(posting_id):
+    """One of the base's own completions, with its current receipt"""
+    return completions.get_completion(ledger_context(), g.actor, posting_id)
+
+
+@blp.route("/completions/<int:posting_id>/void", methods=["POST"])
+@blp.response(200, ReceiptSchema)
+@secured(blp, 404, 409)
+@blp.arguments(VoidSchema)
+def void(data, posting_id):
+    """Void the base's own completion: a credit gets a reversal entry"""
+    return completions.void_completion(ledger_context(), g.actor, posting_id, data["reason"])

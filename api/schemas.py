@@ -1,0 +1,408 @@
+"""Marshmallow schemas: what the API reads and writes, and the source of openapi.yaml."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ledger.services.bases import LEVELS
+from ledger.services.projects import MODES
+from ledger.standing import EventType
+
+SUBJECTS = ("public", "professional")
+ROLES = ("regulator", "committee")
+TENTH = Decimal("0.1")
+
+
+def one_decimal_place(value: Decimal) -> None:
+    if value != value.quantize(TENTH):
+        raise ValidationError("use at most one decimal place")
+
+
+def Hours(**kw) -> fields.Decimal:  # noqa: N802 - a field factory reads like a field
+    return fields.Decimal(
+        as_string=True,
+        validate=[validate.Range(min=Decimal("0.1"), max=Decimal("10000")), one_decimal_place],
+        metadata={"description": "学时, a decimal with one place", "example": "8.0"},
+        **kw,
+    )
+
+
+def Text(max_len: int, **kw) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.Length(min=1, max=max_len), **kw)
+
+
+
+def Year(**kw) -> fields.Integer:  # noqa: N802
+    return fields.Integer(validate=validate.Range(min=1990, max=2100), **kw)
+
+
+class ProblemSchema(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String(required=True, metadata={"description": "stable machine-readable code"})
+    instance = fields.String()
+    errors = fields.Dict(metadata={"description": "field errors, by location and field"})
+    details = fields.Dict()
+
+
+# --- auth -------------------------------------------------------------------------
+
+
+class TokenRequestSchema(Schema):
+    grant_type = fields.String(required=True,
+                               validate=validate.OneOf(["client_credentials", "password"]))
+    client_id = Text(64)
+    client_secret = Text(256)
+    username = Text(32, metadata={"description": "the professional's ID number"})
+    password = Text(256)
+
+    @validates_schema
+    def _grant_has_its_fields(self, data, **_):
+        need = (("client_id", "client_secret") if data.get("grant_type") == "client_credentials"
+                else ("username", "password"))
+        missing = {k: ["Missing data for required field."] for k in need if k not in data}
+        if missing:
+            raise ValidationError(missing)
+
+
+class TokenSchema(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+
+
+class JwksSchema(Schema):
+    keys = fields.List(fields.Dict(), required=True)
+
+
+# --- bases ------------------------------------------------------------------------
+
+
+class StandingSchema(Schema):
+    on = fields.Date(required=True)
+    status = fields.String(required=True)
+    good = fields.Boolean(required=True)
+    since = fields.Date(allow_none=True)
+    rectification_due = fields.Date(allow_none=True)
+
+
+class BaseCreateSchema(Schema):
+    name = Text(200, required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    jurisdiction = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    host_unit = Text(200, required=True, metadata={"description": "建设单位"})
+    supervising_unit = Text(200, required=True, metadata={"description": "管理单位/指导单位"})
+    registry_number = fields.String(validate=validate.Length(min=1, max=64), allow_none=True,
+                                    load_default=None,
+                                    metadata={"description": "unified registry number 统一编号"})
+    scope_subjects = fields.List(fields.String(validate=validate.OneOf(SUBJECTS)),
+                                 load_default=list(SUBJECTS),
+                                 validate=validate.Length(min=1, max=2))
+    scope_fields = fields.List(Text(100), load_default=list, validate=validate.Length(max=50),
+                               metadata={"description": "authorised fields; empty means any"})
+
+
+class BaseSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True)
+    jurisdiction = fields.String(required=True, attribute="jurisdiction_code")
+    host_unit = fields.String(required=True)
+    supervising_unit = fields.String(required=True)
+    registry_number = fields.String(allow_none=True)
+    scope_subjects = fields.List(fields.String(), required=True)
+    scope_fields = fields.List(fields.String(), required=True)
+
+
+class RegistryEntrySchema(BaseSchema):
+    standing = fields.Nested(StandingSchema, required=True)
+
+
+class RegistryQuerySchema(Schema):
+    on = fields.Date(metadata={"description": "the date to show standing for; today if absent"})
+    jurisdiction = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+
+
+class StandingQuerySchema(Schema):
+    on = fields.Date()
+
+
+class StandingEventCreateSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf([str(t) for t in EventType]))
+    effective_on = fields.Date(required=True)
+    due_on = fields.Date(allow_none=True, load_default=None)
+    void_from = fields.Date(allow_none=True, load_default=None,
+                            metadata={"description": "for a revocation: credits from this date "
+                                                     "on are void"})
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class StandingEventSchema(Schema):
+    id = fields.Integer(required=True)
+    base_id = fields.Integer(required=True)
+    type = fields.String(required=True)
+    effective_on = fields.Date(required=True)
+    due_on = fields.Date(allow_none=True)
+    void_from = fields.Date(allow_none=True)
+    reason = fields.String()
+    recorded_at = fields.DateTime(required=True)
+
+
+class ClientCreateSchema(Schema):
+    name = Text(200, required=True)
+
+
+class ClientCredentialsSchema(Schema):
+    client_id = fields.String(required=True)
+    client_secret = fields.String(required=True)
+    role = fields.String(required=True)
+    base_id = fields.Integer(allow_none=True)
+    jurisdiction = fields.String(allow_none=True, attribute="jurisdiction_code")
+
+
+# --- projects ---------------------------------------------------------------------
+
+
+class ProjectCreateSchema(Schema):
+    title = Text(300, required=True)
+    subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS),
+                            metadata={"description": "public 公需科目 or professional 专业科目"})
+    field = Text(100, required=True)
+    mode = fields.String(required=True, validate=validate.OneOf(MODES))
+    start_on = fields.Date(required=True)
+    end_on = fields.Date(required=True)
+    hours = Hours(required=True)
+    fee = fields.Decimal(as_string=True, required=True,
+                         validate=validate.Range(min=Decimal("0"), max=Decimal("1000000")),
+                         places=2)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    plan_year = fields.Integer(allow_none=True, load_default=None,
+                               validate=validate.Range(min=1990, max=2100),
+                               metadata={"description": "the annual plan's year; null for a "
+                                                        "one-off filing (一事一报)"})
+
+
+class ProjectSchema(Schema):
+    id = fields.Integer(required=True)
+    base_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    subject = fields.String(required=True)
+    field = fields.String(required=True)
+    mode = fields.String(required=True)
+    start_on = fields.Date(required=True)
+    end_on = fields.Date(required=True)
+    hours = fields.Decimal(as_string=True, required=True)
+    fee = fields.Decimal(as_string=True, required=True)
+    capacity = fields.Integer(required=True)
+    plan_year = fields.Integer(allow_none=True)
+    submitted_at = fields.DateTime(required=True)
+    submitted_on = fields.Date(required=True, metadata={"description": "Beijing date of filing"})
+    status = fields.String(required=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_note = fields.String()
+
+
+class ProjectDecisionSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+# --- completions ------------------------------------------------------------------
+
+
+class CompletionItemSchema(Schema):
+    external_id = Text(128, required=True,
+                       metadata={"description": "the LMS's own id, unique per base"})
+    project_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                              metadata={"description": "18-character resident ID number"})
+    name = Text(100, required=True)
+    hours = Hours(required=True)
+    subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
+    training_dates = fields.List(fields.Date(), required=True,
+                                 validate=validate.Length(min=1, max=366))
+    assessment = fields.String(required=True,
+                               validate=validate.OneOf(["passed", "failed", "absent"]))
+
+
+class CompletionBatchSchema(Schema):
+    items = fields.List(fields.Nested(CompletionItemSchema), required=True,
+                        validate=validate.Length(min=1, max=1000))
+
+
+class ReasonSchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    rule = fields.Dict(allow_none=True)
+    details = fields.Dict()
+
+
+class ReceiptSchema(Schema):
+    external_id = fields.String(required=True)
+    posting_id = fields.Integer(required=True)
+    status = fields.String(required=True,
+                           metadata={"description": "credited, rejected, held or voided"})
+    entry_id = fields.Integer(allow_none=True)
+    reversal_entry_id = fields.Integer(allow_none=True)
+    hours = fields.String(allow_none=True)
+    subject = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    policy = fields.Dict(allow_none=True)
+    replayed = fields.Boolean(required=True)
+
+
+class ReceiptsSchema(Schema):
+    receipts = fields.List(fields.Nested(ReceiptSchema), required=True)
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class VoidSchema(Schema):
+    reason = Text(2000, required=True)
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+class YearsQuerySchema(Schema):
+    year_from = Year()
+    year_to = Year()
+
+
+class ProjectRefSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    start_on = fields.Date()
+    end_on = fields.Date()
+
+
+class BaseRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    registry_number = fields.String(allow_none=True)
+
+
+class EntrySchema(Schema):
+    id = fields.Integer(required=True)
+    seq = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    hours = fields.Decimal(as_string=True, required=True)
+    subject = fields.String(required=True)
+    year = fields.Integer(required=True)
+    posting_id = fields.Integer(required=True)
+    reverses_id = fields.Integer(allow_none=True)
+    reason = fields.String()
+    policy_version = fields.String()
+    created_at = fields.DateTime()
+    project = fields.Nested(ProjectRefSchema)
+    base = fields.Nested(BaseRefSchema)
+    hash = fields.String()
+
+
+class ComplianceSchema(Schema):
+    met = fields.Boolean(required=True)
+    required_total = fields.Decimal(as_string=True)
+    required_professional = fields.Decimal(as_string=True)
+    shortfall_total = fields.Decimal(as_string=True)
+    shortfall_professional = fields.Decimal(as_string=True)
+    policy = fields.Dict()
+    rule = fields.Dict()
+
+
+class YearSchema(Schema):
+    year = fields.Integer(required=True)
+    public = fields.Decimal(as_string=True, required=True)
+    professional = fields.Decimal(as_string=True, required=True)
+    total = fields.Decimal(as_string=True, required=True)
+    compliance = fields.Nested(ComplianceSchema, required=True)
+    entries = fields.List(fields.Nested(EntrySchema), required=True)
+
+
+class WhoSchema(Schema):
+    id_masked = fields.String()
+    name = fields.String()
+    jurisdiction = fields.String(allow_none=True)
+
+
+class ChainSchema(Schema):
+    length = fields.Integer()
+    head_seq = fields.Integer()
+    head_hash = fields.String()
+    intact = fields.Boolean()
+
+
+class NotCreditedSchema(Schema):
+    posting_id = fields.Integer()
+    external_id = fields.String()
+    status = fields.String()
+    base = fields.Nested(BaseRefSchema)
+    project_id = fields.Integer()
+    hours = fields.Decimal(as_string=True)
+    training_dates = fields.List(fields.String())
+    reasons = fields.List(fields.Nested(ReasonSchema))
+    received_at = fields.DateTime()
+
+
+class HoursSchema(Schema):
+    professional = fields.Nested(WhoSchema, required=True)
+    years = fields.List(fields.Nested(YearSchema), required=True)
+    not_credited = fields.List(fields.Nested(NotCreditedSchema), required=True)
+    chain = fields.Nested(ChainSchema, required=True)
+
+
+class AccessLogSchema(Schema):
+    id = fields.Integer(required=True)
+    at = fields.DateTime(required=True)
+    accessor_role = fields.String(required=True)
+    accessor_name = fields.String(required=True)
+    purpose = fields.String(required=True)
+    detail = fields.Dict()
+
+
+class VerificationRequestSchema(Schema):
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = Text(100, required=True)
+    year_from = Year(required=True)
+    year_to = Year(required=True)
+    purpose = Text(500, required=True, metadata={"example": "2026年度高级职称评审"})
+
+
+class VerifiedBySchema(Schema):
+    client_id = fields.String()
+    name = fields.String()
+    jurisdiction = fields.String(allow_none=True)
+
+
+class VerificationReportSchema(Schema):
+    professional = fields.Nested(WhoSchema, required=True)
+    years = fields.List(fields.Nested(YearSchema), required=True)
+    chain = fields.Nested(ChainSchema, required=True)
+    verified_at = fields.DateTime(required=True)
+    verified_by = fields.Nested(VerifiedBySchema, required=True)
+    purpose = fields.String(required=True)
+    year_from = fields.Integer(required=True)
+    year_to = fields.Integer(required=True)
+
+
+class VerificationSchema(Schema):
+    report = fields.Nested(VerificationReportSchema, required=True)
+    attestation = fields.String(required=True, metadata={
+        "description": "a JWS (EdDSA) over the report's digest; verify it with the JWKS"})
+
+
+class ProfessionalCreateSchema(Schema):
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = Text(100, required=True)
+    jurisdiction = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    password = fields.String(load_default=None, allow_none=True,
+                             validate=validate.Length(min=8, max=256))
+
+
+class ProfessionalSchema(Schema):
+    id_masked = fields.String(required=True)
+    name = fields.String(required=True)
+    jurisdiction = fields.String(allow_none=True, attribute="jurisdiction_code")

@@ -1,0 +1,100 @@
+"""create_app(test_config=None): config, database, auth, blueprints, CLI and errors."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import Migrate
+from sqlalchemy import event
+
+from api import auth, bases, cli, completions, errors, projects, reading, tokens
+from api.db import db
+from ledger.clock import SystemClock
+from ledger.policy import load_book
+
+MIGRATIONS = str(Path(__file__).with_name("migrations"))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'ledger.sqlite3'}"),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        JWT_KEY_PATH=os.environ.get("JWT_KEY_PATH", str(instance / "jwt-ed25519.pem")),
+        ID_HASH_KEY_PATH=os.environ.get("ID_HASH_KEY_PATH", str(instance / "id-hash.key")),
+        JWT_ISSUER=os.environ.get("JWT_ISSUER", "https://xueshi-ledger.local"),
+        JWT_AUDIENCE="xueshi-ledger-api",
+        JWT_TTL_SECONDS=900,
+        JWT_LEEWAY_SECONDS=30,
+        CLOCK=SystemClock(),
+        API_TITLE="Xueshi Ledger 学时账本",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "A ledger of continuing-education hours (继续教育学时)."},
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    # A malformed policy file stops the app here, naming the file and the key.
+    app.extensions["ledger_policies"] = load_book()
+    app.extensions["ledger_clock"] = app.config["CLOCK"]
+    app.extensions["ledger_id_key"] = _id_hash_key(app)
+
+    db.init_app(app)
+    Migrate(app, db, directory=MIGRATIONS)
+    with app.app_context():
+        _tune(db.engine)
+    auth.init_app(app)
+    errors.init_app(app)
+    api = errors.LedgerApi(app)
+    for module in (tokens, bases, projects, completions, reading):
+        api.register_blueprint(module.blp)
+    app.register_blueprint(cli.cli)
+    return app
+
+
+def _id_hash_key(app: Flask) -> bytes:
+    """The key for ID-number hashes, kept outside the database like the signing key."""
+    if app.config.get("ID_HASH_KEY"):
+        return bytes.fromhex(app.config["ID_HASH_KEY"])
+    path = Path(app.config["ID_HASH_KEY_PATH"])
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def _tune(engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # Take the write lock up front: a read that later writes cannot deadlock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

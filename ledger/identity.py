@@ -1,0 +1,61 @@
+"""Resident identity numbers (GB 11643-1999): validation, keyed hashing, masking.
+
+The raw number is never stored: the ledger keeps a keyed hash (for lookup) and a
+masked form (for display).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+
+# GB 11643-1999 §6.2: weights W_i = 2^(17-i) mod 11 and the check-character table.
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+
+def normalize(raw: str) -> str:
+    """Strip spaces and upper-case a trailing x, as people type it."""
+    return raw.strip().upper()
+
+
+def check_character(first17: str) -> str:
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def problems(raw: str) -> list[str]:
+    """What is wrong with an ID number; an empty list means valid."""
+    number = normalize(raw)
+    if len(number) != 18:
+        return [f"has {len(number)} characters, 18 required"]
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return ["must be 17 digits and a digit or X"]
+    found: list[str] = []
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        if born.year < 1900:
+            found.append("birth date before 1900")
+    except ValueError:
+        found.append(f"birth date {number[6:14]} is not a date")
+    expected = check_character(number[:17])
+    if number[17] != expected:
+        found.append(f"check character is {number[17]}, expected {expected}")
+    return found
+
+
+def is_valid(raw: str) -> bool:
+    return not problems(raw)
+
+
+def keyed_hash(raw: str, key: bytes) -> str:
+    """HMAC-SHA256 of the normalised number: stable for lookup, useless without the key."""
+    return hmac.new(key, normalize(raw).encode(), hashlib.sha256).hexdigest()
+
+
+def mask(raw: str) -> str:
+    """Keep the region's first three and the last four characters: 370***********123X."""
+    number = normalize(raw)
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]

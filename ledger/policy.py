@@ -1,0 +1,221 @@
+"""Jurisdictions' policy profiles: data files with effective periods and sources.
+
+One TOML file per jurisdiction and version lives in ``ledger/policies``. Each holds
+its effective period, its parent jurisdiction, the parameters the ledger uses and the
+article behind each rule, every value citing its source. A rule is evaluated under
+the profile in force on the training date; where a profile is silent, or none is in
+force (威海 2019 lapsed on 2024-12-17), the parent's and then the national profile
+applies.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from . import jurisdiction
+
+POLICY_DIR = Path(__file__).with_name("policies")
+
+
+class PolicyFileError(ValueError):
+    """A malformed policy file; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    source: str
+    article: str | None
+    summary: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"document": self.document, "source": self.source, "article": self.article,
+                "summary": self.summary}
+
+
+@dataclass(frozen=True)
+class Param:
+    value: Any
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Profile:
+    jurisdiction: str
+    name: str
+    version: str
+    document: str
+    source: str
+    effective_from: date
+    effective_to: date | None
+    parent: str | None
+    draft: bool
+    params: dict[str, Param] = field(default_factory=dict)
+    rules: dict[str, Citation] = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.jurisdiction}@{self.version}"
+
+    def in_force(self, day: date) -> bool:
+        ends = self.effective_to
+        return self.effective_from <= day and (ends is None or day <= ends)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The profile in force for a jurisdiction on a day, with its ancestors for fallback."""
+
+    chain: tuple[Profile, ...]
+    requested: str
+
+    @property
+    def profile(self) -> Profile:
+        return self.chain[0]
+
+    def param(self, name: str) -> Param:
+        for profile in self.chain:
+            if name in profile.params:
+                return profile.params[name]
+        raise KeyError(f"no profile in {[p.key for p in self.chain]} sets {name!r}")
+
+    def value(self, name: str) -> Any:
+        return self.param(name).value
+
+    def citation(self, rule: str) -> Citation:
+        for profile in self.chain:
+            if rule in profile.rules:
+                return profile.rules[rule]
+        raise KeyError(f"no profile in {[p.key for p in self.chain]} cites rule {rule!r}")
+
+    def describe(self) -> dict[str, Any]:
+        p = self.profile
+        return {"jurisdiction": p.jurisdiction, "name": p.name, "version": p.version,
+                "document": p.document, "requested_jurisdiction": self.requested}
+
+
+class PolicyBook:
+    """Every profile, and the question "which applies here, on that day?"."""
+
+    def __init__(self, profiles: Iterable[Profile]):
+        self.profiles: dict[str, list[Profile]] = {}
+        for profile in profiles:
+            self.profiles.setdefault(profile.jurisdiction, []).append(profile)
+        for code, versions in self.profiles.items():
+            versions.sort(key=lambda p: p.effective_from)
+            for earlier, later in zip(versions, versions[1:], strict=False):
+                if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+                    raise PolicyFileError(
+                        f"{later.path}: effective_from overlaps {earlier.path} for {code}"
+                    )
+        if jurisdiction.NATION not in self.profiles:
+            raise PolicyFileError("no national profile (jurisdiction = \"000000\")")
+
+    def _in_force(self, code: str, day: date) -> Profile | None:
+        for profile in self.profiles.get(code, ()):
+            if profile.in_force(day):
+                return profile
+        return None
+
+    def resolve(self, code: str, day: date) -> Resolved:
+        chain: list[Profile] = []
+        current: str | None = code
+        while current is not None:
+            profile = self._in_force(current, day)
+            if profile is not None:
+                chain.append(profile)
+            up = profile.parent if profile is not None and profile.parent else None
+            current = up or jurisdiction.parent(current)
+        if not chain:
+            raise PolicyFileError(f"no profile is in force for {code} on {day}")
+        return Resolved(tuple(chain), code)
+
+    def history(self, code: str) -> list[Profile]:
+        return list(self.profiles.get(code, ()))
+
+    def all(self) -> list[Profile]:
+        return [p for versions in self.profiles.values() for p in versions]
+
+
+_FRACTION_PARAMS = {"professional_share_min"}
+
+
+def _require(data: dict, key: str, path: Path, kind: type | tuple[type, ...]) -> Any:
+    if key not in data:
+        raise PolicyFileError(f"{path.name}: missing key {key!r}")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise PolicyFileError(f"{path.name}: key {key!r} has the wrong type")
+    return value
+
+
+def _citation(entry: dict, where: str, path: Path, default_doc: str, default_src: str) -> Citation:
+    if "article" not in entry:
+        raise PolicyFileError(
+            f"{path.name}: {where} needs an 'article' (an empty string where the source has none)"
+        )
+    article = entry["article"]
+    if article is not None and not isinstance(article, str):
+        raise PolicyFileError(f"{path.name}: {where}.article must be a string")
+    return Citation(
+        document=entry.get("document", default_doc),
+        source=entry.get("source", default_src),
+        article=article or None,
+        summary=entry.get("summary", ""),
+    )
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyFileError(f"{path.name}: not valid TOML: {exc}") from exc
+    code = _require(data, "jurisdiction", path, str)
+    if not jurisdiction.is_code(code):
+        raise PolicyFileError(f"{path.name}: key 'jurisdiction' must be a GB/T 2260 code")
+    document = _require(data, "document", path, str)
+    source = _require(data, "source", path, str)
+    effective_to = data.get("effective_to")
+    if effective_to is not None and not isinstance(effective_to, date):
+        raise PolicyFileError(f"{path.name}: key 'effective_to' must be a date")
+    params: dict[str, Param] = {}
+    for name, entry in data.get("params", {}).items():
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise PolicyFileError(f"{path.name}: params.{name} needs a 'value'")
+        value = entry["value"]
+        if name in _FRACTION_PARAMS:
+            try:
+                value = Fraction(value)
+            except (ValueError, TypeError) as exc:
+                raise PolicyFileError(f"{path.name}: params.{name} is not a fraction") from exc
+        params[name] = Param(value, _citation(entry, f"params.{name}", path, document, source))
+    rules = {
+        name: _citation(entry, f"rules.{name}", path, document, source)
+        for name, entry in data.get("rules", {}).items()
+    }
+    return Profile(
+        jurisdiction=code,
+        name=_require(data, "name", path, str),
+        version=str(_require(data, "version", path, (str, int))),
+        document=document,
+        source=source,
+        effective_from=_require(data, "effective_from", path, date),
+        effective_to=effective_to,
+        parent=data.get("parent"),
+        draft=bool(data.get("draft", False)),
+        params=params,
+        rules=rules,
+        path=path.name,
+    )
+
+
+def load_book(directory: Path = POLICY_DIR) -> PolicyBook:
+    """Load and validate every profile; raise PolicyFileError naming file and key."""
+    return PolicyBook(load_profile(p) for p in sorted(directory.glob("*.toml")))

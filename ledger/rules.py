@@ -1,0 +1,256 @@
+"""The crediting rule: decide one completion from facts, a policy and a date.
+
+Pure: the facts come in as values, nothing here reads a clock or a database. Every
+check is a small function that yields the reasons it finds; all of them run, so a
+receipt reports every failed rule, not only the first (as beancount's validations do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from .policy import Resolved
+from .standing import StandingEvent, standing_on
+
+
+class Subject(StrEnum):
+    PUBLIC = "public"  # 公需科目
+    PROFESSIONAL = "professional"  # 专业科目
+
+
+class Outcome(StrEnum):
+    CREDITED = "credited"
+    REJECTED = "rejected"
+    HELD = "held"
+
+
+class FilingStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Completion:
+    hours: Decimal
+    subject: Subject
+    training_dates: tuple[date, ...]
+    assessment_passed: bool
+    identity_problems: tuple[str, ...] = ()
+    name_matches: bool = True
+
+
+@dataclass(frozen=True)
+class Filing:
+    subject: Subject
+    field: str
+    start_on: date
+    end_on: date
+    hours: Decimal
+    status: FilingStatus
+    submitted_on: date  # the Beijing date of the server's submitted_at
+
+
+@dataclass(frozen=True)
+class BaseFacts:
+    jurisdiction: str
+    level: str
+    registry_number: str | None
+    scope_subjects: frozenset[Subject]
+    scope_fields: frozenset[str]
+    events: tuple[StandingEvent, ...]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    rule: dict[str, Any]
+    details: dict[str, Any] = field(default_factory=dict)
+    hold: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "rule": self.rule,
+                "details": self.details}
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    reasons: tuple[Reason, ...]
+    policy: dict[str, Any]
+    hours: Decimal
+    subject: Subject
+    year: int
+
+
+@dataclass(frozen=True)
+class Case:
+    completion: Completion
+    filing: Filing
+    base: BaseFacts
+    policy: Resolved
+    today: date
+
+    def reason(self, code: str, rule: str, message: str, *, hold: bool = False,
+               **details: Any) -> Reason:
+        cited = self.policy.citation(rule).as_dict()
+        cited["profile"] = self.policy.profile.key
+        return Reason(code, message, cited, _plain(details), hold)
+
+
+def _plain(details: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in details.items():
+        if isinstance(value, date | Decimal):
+            value = str(value)
+        elif isinstance(value, list | tuple):
+            value = [str(v) if isinstance(v, date | Decimal) else v for v in value]
+        out[key] = value
+    return out
+
+
+Check = Callable[[Case], Iterator[Reason]]
+
+
+def check_identity(case: Case) -> Iterator[Reason]:
+    if case.completion.identity_problems:
+        yield case.reason(
+            "identity_invalid", "identity",
+            "the ID number is not a valid resident identity number: "
+            + "; ".join(case.completion.identity_problems),
+            problems=list(case.completion.identity_problems),
+        )
+    elif not case.completion.name_matches:
+        yield case.reason("identity_name_mismatch", "identity",
+                          "the name does not match the one on record for this ID number")
+
+
+def check_assessment(case: Case) -> Iterator[Reason]:
+    if not case.completion.assessment_passed:
+        yield case.reason("assessment_not_passed", "assessment",
+                          "the professional did not pass the project's assessment")
+
+
+def check_dates_known(case: Case) -> Iterator[Reason]:
+    future = [d for d in case.completion.training_dates if d > case.today]
+    if future:
+        yield case.reason("training_date_in_future", "filing",
+                          "training dates lie after today", dates=future, today=case.today)
+
+
+def check_filed(case: Case) -> Iterator[Reason]:
+    filing = case.filing
+    if filing.status is FilingStatus.PENDING:
+        yield case.reason("project_filing_pending", "filing",
+                          "the project's filing awaits the regulator's decision", hold=True)
+    elif filing.status is FilingStatus.REJECTED:
+        yield case.reason("project_filing_rejected", "filing",
+                          "the regulator rejected the project's filing")
+    # Filing is before the fact or not at all: a filing on or after the first day of
+    # the class never counts as filed (威海 第十六条: 开班前备案).
+    if filing.submitted_on >= filing.start_on:
+        yield case.reason(
+            "project_filed_late", "filing",
+            f"the project was filed on {filing.submitted_on}, not before it started on "
+            f"{filing.start_on}",
+            submitted_on=filing.submitted_on, start_on=filing.start_on,
+        )
+
+
+def check_inside_filing(case: Case) -> Iterator[Reason]:
+    filing, completion = case.filing, case.completion
+    outside = [d for d in completion.training_dates
+               if not filing.start_on <= d <= filing.end_on]
+    if outside:
+        yield case.reason(
+            "training_date_outside_filing", "filing",
+            f"training dates lie outside the filed {filing.start_on} to {filing.end_on}",
+            dates=outside, start_on=filing.start_on, end_on=filing.end_on,
+        )
+    if completion.hours > filing.hours:
+        yield case.reason(
+            "hours_exceed_filing", "filing",
+            f"{completion.hours} hours posted, the filing allows {filing.hours}",
+            hours=completion.hours, filed_hours=filing.hours,
+        )
+    if completion.subject is not filing.subject:
+        yield case.reason(
+            "subject_mismatch", "filing",
+            f"posted as {completion.subject}, filed as {filing.subject}",
+            subject=str(completion.subject), filed_subject=str(filing.subject),
+        )
+
+
+def check_standing(case: Case) -> Iterator[Reason]:
+    bad = []
+    for day in case.completion.training_dates:
+        standing = standing_on(case.base.events, day)
+        if not standing.good:
+            bad.append({"date": str(day), "status": str(standing.status)})
+    if bad:
+        yield case.reason(
+            "base_not_in_good_standing", "standing",
+            "the base was not in good standing on "
+            + ", ".join(f"{b['date']} ({b['status']})" for b in bad),
+            days=bad,
+        )
+
+
+def check_scope(case: Case) -> Iterator[Reason]:
+    base, filing = case.base, case.filing
+    if filing.subject not in base.scope_subjects:
+        yield case.reason(
+            "project_outside_scope", "scope",
+            f"the base is authorised for {sorted(map(str, base.scope_subjects))}, "
+            f"not {filing.subject}",
+            subject=str(filing.subject), scope_subjects=sorted(map(str, base.scope_subjects)),
+        )
+    if base.scope_fields and filing.field not in base.scope_fields:
+        yield case.reason(
+            "project_outside_scope", "scope",
+            f"the base is authorised for the fields {sorted(base.scope_fields)}, "
+            f"not {filing.field!r}",
+            field=filing.field, scope_fields=sorted(base.scope_fields),
+        )
+
+
+CHECKS: tuple[Check, ...] = (
+    check_identity,
+    check_assessment,
+    check_dates_known,
+    check_filed,
+    check_inside_filing,
+    check_standing,
+    check_scope,
+)
+
+
+def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Resolved,
+           today: date) -> Decision:
+    """Credit, reject or hold one completion, as of its training dates.
+
+    ``policy`` is the profile in force for the base's jurisdiction on the first
+    training date; ``today`` is the Beijing date the decision is taken.
+    """
+    case = Case(completion, filing, base, policy, today)
+    reasons = tuple(reason for check in CHECKS for reason in check(case))
+    if any(not r.hold for r in reasons):
+        outcome = Outcome.REJECTED
+    elif reasons:
+        outcome = Outcome.HELD
+    else:
+        outcome = Outcome.CREDITED
+    return Decision(
+        outcome=outcome,
+        reasons=reasons,
+        policy=policy.describe(),
+        hours=completion.hours,
+        subject=filing.subject,
+        year=max(completion.training_dates).year,
+    )

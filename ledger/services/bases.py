@@ -1,0 +1,136 @@
+"""Registering bases and keeping their standing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import jurisdiction as divisions
+from ..actors import Actor, Role
+from ..errors import Invalid, NotFound
+from ..rules import BaseFacts, Subject
+from ..standing import EventType, Standing, StandingEvent, check_append, standing_on
+from ..store import StandingEventRow, TrainingBase
+from .context import Context, unit_of_work
+from .jurisdictions import require_jurisdiction
+
+LEVELS = ("national", "provincial", "municipal", "county")
+
+
+@dataclass(frozen=True)
+class NewBase:
+    name: str
+    level: str
+    jurisdiction: str
+    host_unit: str
+    supervising_unit: str
+    registry_number: str | None
+    scope_subjects: list[str]
+    scope_fields: list[str]
+
+
+@unit_of_work()
+def register_base(ctx: Context, actor: Actor, new: NewBase) -> TrainingBase:
+    actor.require(Role.REGULATOR)
+    require_jurisdiction(ctx, new.jurisdiction)
+    if not actor.reaches(new.jurisdiction):
+        raise NotFound("no such jurisdiction within yours", code="jurisdiction_not_found")
+    if new.level not in LEVELS:
+        raise Invalid(f"level must be one of {LEVELS}", code="level_invalid")
+    if new.registry_number and ctx.session.scalar(
+        select(TrainingBase.id).where(TrainingBase.registry_number == new.registry_number)
+    ):
+        raise Invalid("that registry number is taken", code="registry_number_taken")
+    base = TrainingBase(
+        name=new.name, level=new.level, jurisdiction_code=new.jurisdiction,
+        host_unit=new.host_unit, supervising_unit=new.supervising_unit,
+        registry_number=new.registry_number or None,
+        scope_subjects=sorted({str(Subject(s)) for s in new.scope_subjects}),
+        scope_fields=sorted(set(new.scope_fields)),
+        created_at=ctx.now(),
+    )
+    ctx.session.add(base)
+    ctx.session.flush()
+    return base
+
+
+def get_base(ctx: Context, base_id: int) -> TrainingBase:
+    base = ctx.session.get(TrainingBase, base_id)
+    if base is None:
+        raise NotFound("no such base", code="base_not_found")
+    return base
+
+
+def base_in_reach(ctx: Context, actor: Actor, base_id: int) -> TrainingBase:
+    """The base if the actor may act on it: its own LMS, or a regulator over it."""
+    base = ctx.session.get(TrainingBase, base_id)
+    if base is None or not (
+        (actor.role is Role.BASE and actor.base_id == base.id)
+        or (actor.role is Role.REGULATOR and actor.reaches(base.jurisdiction_code))
+    ):
+        raise NotFound("no such base", code="base_not_found")
+    return base
+
+
+def events_of(ctx: Context, base_id: int) -> list[StandingEventRow]:
+    return list(ctx.session.scalars(
+        select(StandingEventRow).where(StandingEventRow.base_id == base_id)
+        .order_by(StandingEventRow.id)
+    ))
+
+
+def to_event(row: StandingEventRow) -> StandingEvent:
+    return StandingEvent(EventType(row.type), row.effective_on, row.due_on, row.void_from,
+                         row.reason)
+
+
+@unit_of_work()
+def append_standing_event(ctx: Context, actor: Actor, base_id: int, event: StandingEvent
+                          ) -> StandingEventRow:
+    actor.require(Role.REGULATOR)
+    base = base_in_reach(ctx, actor, base_id)
+    # Lock the base row so two regulators cannot interleave events (PostgreSQL).
+    ctx.session.execute(select(TrainingBase.id).where(TrainingBase.id == base.id)
+                        .with_for_update())
+    check_append([to_event(r) for r in events_of(ctx, base.id)], event)
+    row = StandingEventRow(
+        base_id=base.id, type=str(event.type), effective_on=event.effective_on,
+        due_on=event.due_on, void_from=event.void_from, reason=event.reason,
+        recorded_at=ctx.now(), recorded_by=actor.client_pk,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def standing(ctx: Context, base_id: int, on: date) -> Standing:
+    return standing_on([to_event(r) for r in events_of(ctx, base_id)], on)
+
+
+def base_facts(ctx: Context, base: TrainingBase) -> BaseFacts:
+    return BaseFacts(
+        jurisdiction=base.jurisdiction_code,
+        level=base.level,
+        registry_number=base.registry_number,
+        scope_subjects=frozenset(Subject(s) for s in base.scope_subjects),
+        scope_fields=frozenset(base.scope_fields),
+        events=tuple(to_event(r) for r in events_of(ctx, base.id)),
+    )
+
+
+def registry(ctx: Context, on: date, jurisdiction: str | None = None
+             ) -> list[tuple[TrainingBase, Standing]]:
+    """The public register (公布): every base with its standing on a date."""
+    query = select(TrainingBase).order_by(TrainingBase.id)
+    bases = list(ctx.session.scalars(query))
+    if jurisdiction:
+        bases = [b for b in bases if divisions.covers(jurisdiction, b.jurisdiction_code)]
+    rows = list(ctx.session.scalars(
+        select(StandingEventRow).order_by(StandingEventRow.id)
+    ))
+    by_base: dict[int, list[StandingEvent]] = {}
+    for row in rows:
+        by_base.setdefault(row.base_id, []).append(to_event(row))
+    return [(b, standing_on(by_base.get(b.id, []), on)) for b in bases]

@@ -1,0 +1,341 @@
+"""Posting completions: receipts, idempotency, credit entries and voids."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from .. import identity
+from ..actors import Actor, Role
+from ..errors import Conflict, Invalid, NotFound
+from ..journal import GENESIS, entry_hash
+from ..rules import (
+    BaseFacts,
+    Completion,
+    Filing,
+    FilingStatus,
+    Outcome,
+    Subject,
+    decide,
+)
+from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
+from .bases import base_facts
+from .context import Context, unit_of_work
+
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class NewCompletion:
+    external_id: str
+    project_id: int
+    id_number: str
+    name: str
+    hours: Decimal
+    subject: str
+    training_dates: tuple[date, ...]
+    assessment: str  # passed | failed | absent
+
+    def content_hash(self) -> str:
+        body = asdict(self)
+        body["id_number"] = identity.normalize(self.id_number)
+        body["training_dates"] = sorted(str(d) for d in self.training_dates)
+        return hashlib.sha256(
+            json.dumps(body, sort_keys=True, default=str, ensure_ascii=False).encode()
+        ).hexdigest()
+
+
+def request_hash(payload: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+class Chains:
+    """The head (last seq and hash) of each professional's journal chain."""
+
+    def __init__(self, ctx: Context, professional_ids: Iterable[int]):
+        self.ctx = ctx
+        ids = sorted(set(professional_ids))
+        self.heads: dict[int, tuple[int, str]] = {}
+        if ids:
+            last = (select(Entry.professional_id, func.max(Entry.seq).label("seq"))
+                    .where(Entry.professional_id.in_(ids))
+                    .group_by(Entry.professional_id).subquery())
+            rows = ctx.session.execute(
+                select(Entry.professional_id, Entry.seq, Entry.hash).join(
+                    last, (Entry.professional_id == last.c.professional_id)
+                    & (Entry.seq == last.c.seq))
+            )
+            self.heads = {pid: (seq, h) for pid, seq, h in rows}
+
+    def append(self, **fields: Any) -> Entry:
+        pid = fields["professional_id"]
+        seq, prev = self.heads.get(pid, (0, GENESIS))
+        entry = Entry(seq=seq + 1, prev_hash=prev, created_at=self.ctx.now(), **fields)
+        entry.hash = entry_hash(prev, hashed_fields(entry))
+        self.heads[pid] = (entry.seq, entry.hash)
+        self.ctx.session.add(entry)
+        return entry
+
+
+def hashed_fields(entry: Entry) -> dict[str, Any]:
+    return {
+        "professional": entry.professional_id, "seq": entry.seq, "kind": entry.kind,
+        "hours": entry.hours, "subject": entry.subject, "year": entry.year,
+        "posting": entry.posting_id, "reverses": entry.reverses_id,
+        "policy_version": entry.policy_version, "created_at": entry.created_at.isoformat(),
+    }
+
+
+def _filing(project: Project) -> Filing:
+    return Filing(
+        subject=Subject(project.subject), field=project.field, start_on=project.start_on,
+        end_on=project.end_on, hours=project.hours, status=FilingStatus(project.status),
+        submitted_on=project.submitted_on,
+    )
+
+
+def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[int, Project],
+            decisions_for: Sequence[tuple[Posting, Completion]]) -> dict[int, Entry]:
+    """Decide each posting, record the outcome and append credit entries.
+
+    Returns the credit entry of each credited posting, keyed by posting id.
+    """
+    today = ctx.today()
+    now = ctx.now()
+    for posting, completion in decisions_for:
+        policy = ctx.policies.resolve(base.jurisdiction_code, min(completion.training_dates))
+        decision = decide(completion, _filing(projects[posting.project_id]), facts, policy, today)
+        posting.status = str(decision.outcome)
+        posting.reasons = [r.as_dict() for r in decision.reasons]
+        posting.policy = decision.policy
+        posting.decided_at = now
+    ctx.session.flush()
+    credited = [(p, c) for p, c in decisions_for if p.status == Outcome.CREDITED]
+    chains = Chains(ctx, (p.professional_id for p, _ in credited))
+    entries = {}
+    for posting, completion in credited:
+        project = projects[posting.project_id]
+        entries[posting.id] = chains.append(
+            professional_id=posting.professional_id, kind="credit", hours=posting.hours,
+            subject=project.subject, year=max(completion.training_dates).year,
+            posting_id=posting.id, base_id=base.id, project_id=project.id, reverses_id=None,
+            policy_version=f"{posting.policy['jurisdiction']}@{posting.policy['version']}",
+        )
+    ctx.session.flush()
+    return entries
+
+
+def receipt(posting: Posting, entry: Entry | None, replayed: bool = False) -> dict[str, Any]:
+    return {
+        "external_id": posting.external_id,
+        "posting_id": posting.id,
+        "status": posting.status,
+        "entry_id": entry.id if entry else None,
+        "hours": str(entry.hours) if entry else None,
+        "subject": entry.subject if entry else None,
+        "year": entry.year if entry else None,
+        "reasons": posting.reasons,
+        "policy": posting.policy,
+        "replayed": replayed,
+    }
+
+
+def _credit_entries(ctx: Context, posting_ids: Sequence[int]) -> dict[int, Entry]:
+    if not posting_ids:
+        return {}
+    rows = ctx.session.scalars(
+        select(Entry).where(Entry.posting_id.in_(posting_ids), Entry.kind == "credit"))
+    return {e.posting_id: e for e in rows}
+
+
+@unit_of_work()
+def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
+                     idempotency_key: str | None = None,
+                     body_hash: str | None = None) -> dict[str, Any]:
+    """Receive a batch of completions; one transaction, one receipt per item.
+
+    A retry with the same Idempotency-Key answers the first response; the same key
+    with another body is refused. An external_id already received answers its
+    receipt again (``replayed``) and never credits twice; one received with other
+    content is a conflict.
+    """
+    actor.require(Role.BASE)
+    if not 1 <= len(items) <= MAX_BATCH:
+        raise Invalid(f"a batch holds 1 to {MAX_BATCH} items", code="batch_size_invalid")
+    session = ctx.session
+    if idempotency_key is not None:
+        stored = session.scalar(select(IdempotencyRecord).where(
+            IdempotencyRecord.client_id == actor.client_pk,
+            IdempotencyRecord.key == idempotency_key))
+        if stored is not None:
+            if stored.request_hash != body_hash:
+                raise Invalid("this Idempotency-Key was used with a different body",
+                              code="idempotency_key_reused")
+            return stored.response
+
+    base = session.get(TrainingBase, actor.base_id)
+    if base is None:
+        raise NotFound("no such base", code="base_not_found")
+    repeated = sorted(k for k, n in Counter(i.external_id for i in items).items() if n > 1)
+    if repeated:
+        raise Invalid("external_id repeats within the batch", code="external_id_repeated",
+                      external_ids=repeated)
+
+    project_ids = {i.project_id for i in items}
+    projects = {p.id: p for p in session.scalars(
+        select(Project).where(Project.id.in_(project_ids), Project.base_id == base.id))}
+    missing = sorted(project_ids - projects.keys())
+    if missing:
+        raise NotFound("no such project", code="project_not_found", project_ids=missing)
+
+    existing = {p.external_id: p for p in session.scalars(
+        select(Posting).where(Posting.base_id == base.id,
+                              Posting.external_id.in_([i.external_id for i in items])))}
+    clashes = sorted(i.external_id for i in items if i.external_id in existing
+                     and existing[i.external_id].content_hash != i.content_hash())
+    if clashes:
+        raise Conflict("external_id was received before with other content; void it and post "
+                       "under a new external_id", code="external_id_conflict",
+                       external_ids=clashes)
+
+    fresh = [i for i in items if i.external_id not in existing]
+    people = _people(ctx, fresh)
+    now = ctx.now()
+    pairs: list[tuple[Posting, Completion]] = []
+    for item in fresh:
+        problems = tuple(identity.problems(item.id_number))
+        person = people.get(identity.keyed_hash(item.id_number, ctx.id_key)) if not problems \
+            else None
+        posting = Posting(
+            base_id=base.id, external_id=item.external_id, project_id=item.project_id,
+            professional_id=person.id if person else None,
+            id_hash=identity.keyed_hash(item.id_number, ctx.id_key),
+            id_masked=identity.mask(item.id_number), name=item.name, hours=item.hours,
+            subject=item.subject, training_dates=sorted(str(d) for d in item.training_dates),
+            assessment=item.assessment, content_hash=item.content_hash(), received_at=now,
+            status="received", reasons=[], policy=None, decided_at=now,
+        )
+        session.add(posting)
+        completion = Completion(
+            hours=item.hours, subject=Subject(item.subject),
+            training_dates=tuple(sorted(item.training_dates)),
+            assessment_passed=item.assessment == "passed",
+            identity_problems=problems,
+            name_matches=person is None or person.name == item.name,
+        )
+        pairs.append((posting, completion))
+    entries = _settle(ctx, base, base_facts(ctx, base), projects, pairs) if pairs else {}
+    old_entries = _credit_entries(ctx, [p.id for p in existing.values()])
+
+    by_external = {p.external_id: p for p, _ in pairs}
+    receipts = []
+    for item in items:
+        if item.external_id in existing:
+            old = existing[item.external_id]
+            receipts.append(receipt(old, old_entries.get(old.id), replayed=True))
+        else:
+            posting = by_external[item.external_id]
+            receipts.append(receipt(posting, entries.get(posting.id)))
+    response = {"receipts": receipts, "summary": _summary(receipts)}
+    if idempotency_key is not None:
+        session.add(IdempotencyRecord(client_id=actor.client_pk, key=idempotency_key,
+                                      request_hash=body_hash or "", status_code=200,
+                                      response=response, created_at=now))
+        session.flush()
+    return response
+
+
+def _summary(receipts: Sequence[dict[str, Any]]) -> dict[str, int]:
+    counts = {"credited": 0, "rejected": 0, "held": 0, "voided": 0, "replayed": 0}
+    for r in receipts:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+        counts["replayed"] += r["replayed"]
+    return counts
+
+
+def _people(ctx: Context, items: Sequence[NewCompletion]) -> dict[str, Professional]:
+    """Professionals by ID hash; those seen for the first time are created from the posting."""
+    wanted: dict[str, NewCompletion] = {}
+    for item in items:
+        if identity.is_valid(item.id_number):
+            wanted.setdefault(identity.keyed_hash(item.id_number, ctx.id_key), item)
+    if not wanted:
+        return {}
+    found = {p.id_hash: p for p in ctx.session.scalars(
+        select(Professional).where(Professional.id_hash.in_(list(wanted))))}
+    for key, item in wanted.items():
+        if key not in found:
+            person = Professional(id_hash=key, id_masked=identity.mask(item.id_number),
+                                  name=item.name, jurisdiction_code=None, password_hash=None,
+                                  created_at=ctx.now())
+            ctx.session.add(person)
+            found[key] = person
+    ctx.session.flush()
+    return found
+
+
+def redecide_held(ctx: Context, project: Project, held: Sequence[Posting]) -> None:
+    """Decide again the postings held for a filing that has now been decided."""
+    base = ctx.session.get(TrainingBase, project.base_id)
+    people = {p.id: p for p in ctx.session.scalars(
+        select(Professional).where(Professional.id.in_({h.professional_id for h in held})))}
+    pairs = [
+        (posting, Completion(
+            hours=posting.hours, subject=Subject(posting.subject),
+            training_dates=tuple(date.fromisoformat(d) for d in posting.training_dates),
+            assessment_passed=posting.assessment == "passed",
+            name_matches=people[posting.professional_id].name == posting.name,
+        ))
+        for posting in held
+    ]
+    _settle(ctx, base, base_facts(ctx, base), {project.id: project}, pairs)
+
+
+def posting_in_reach(ctx: Context, actor: Actor, posting_id: int) -> Posting:
+    posting = ctx.session.get(Posting, posting_id)
+    if posting is None or actor.role is not Role.BASE or posting.base_id != actor.base_id:
+        raise NotFound("no such completion", code="completion_not_found")
+    return posting
+
+
+def get_completion(ctx: Context, actor: Actor, posting_id: int) -> dict[str, Any]:
+    posting = posting_in_reach(ctx, actor, posting_id)
+    return receipt(posting, _credit_entries(ctx, [posting.id]).get(posting.id))
+
+
+@unit_of_work()
+def void_completion(ctx: Context, actor: Actor, posting_id: int, reason: str) -> dict[str, Any]:
+    """A base retracts its own completion: a credit gets a reversal entry."""
+    posting = posting_in_reach(ctx, actor, posting_id)
+    if posting.status == "voided":
+        raise Conflict("the completion was already voided", code="completion_already_voided")
+    if posting.status == Outcome.REJECTED:
+        raise Conflict("a rejected completion credited nothing to void",
+                       code="completion_not_credited")
+    credit = _credit_entries(ctx, [posting.id]).get(posting.id)
+    reversal = None
+    if credit is not None:
+        reversal = Chains(ctx, [credit.professional_id]).append(
+            professional_id=credit.professional_id, kind="reversal", hours=-credit.hours,
+            subject=credit.subject, year=credit.year, posting_id=posting.id,
+            base_id=credit.base_id, project_id=credit.project_id, reverses_id=credit.id,
+            policy_version=credit.policy_version, reason=f"voided by the base: {reason}",
+        )
+    posting.status = "voided"
+    posting.reasons = [*posting.reasons, {
+        "code": "voided_by_base", "message": f"voided by the base: {reason}", "rule": None,
+        "details": {"at": ctx.now().isoformat()}}]
+    ctx.session.flush()
+    result = receipt(posting, credit)
+    result["reversal_entry_id"] = reversal.id if reversal else None
+    return result

@@ -1,0 +1,149 @@
+"""A base's standing, derived from its append-only events and asked for any date.
+
+The regulations give every base the same life cycle: recognised (认定), ordered to
+rectify within a deadline (限期整改), rectified, suspended, reinstated, revoked
+(撤销/取消资格) and expired. See ../shared/seeds/README.md, rows "failure" and
+"misconduct": 淄博 第二十三、二十四条; 威海 第十九、二十条; 四川 第二十三、二十四条;
+上海 第二十三、二十五条; 常州 第八条.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from .errors import Invalid
+
+
+class EventType(StrEnum):
+    RECOGNISED = "recognised"
+    RECTIFICATION_ORDERED = "rectification_ordered"
+    RECTIFIED = "rectified"
+    SUSPENDED = "suspended"
+    REINSTATED = "reinstated"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class Status(StrEnum):
+    UNRECOGNISED = "unrecognised"
+    RECOGNISED = "recognised"
+    RECTIFYING = "rectifying"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    VOID = "void"  # inside the span a revocation for misconduct voided
+
+
+# A base under a rectification order keeps its status until the deadline passes
+# and the regulator acts (威海 第十九条: 在规定时间内仍然达不到要求的，撤销), so its
+# training still credits.
+GOOD = frozenset({Status.RECOGNISED, Status.RECTIFYING})
+
+
+@dataclass(frozen=True)
+class StandingEvent:
+    type: EventType
+    effective_on: date
+    due_on: date | None = None
+    void_from: date | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Standing:
+    status: Status
+    since: date | None = None
+    rectification_due: date | None = None
+
+    @property
+    def good(self) -> bool:
+        return self.status in GOOD
+
+
+# Which event may follow which status. Anything else is refused, so the timeline
+# can always be folded.
+_ALLOWED: dict[Status, frozenset[EventType]] = {
+    Status.UNRECOGNISED: frozenset({EventType.RECOGNISED}),
+    Status.RECOGNISED: frozenset(
+        {EventType.RECTIFICATION_ORDERED, EventType.SUSPENDED, EventType.REVOKED,
+         EventType.EXPIRED}
+    ),
+    Status.RECTIFYING: frozenset(
+        {EventType.RECTIFIED, EventType.SUSPENDED, EventType.REVOKED, EventType.EXPIRED}
+    ),
+    Status.SUSPENDED: frozenset({EventType.REINSTATED, EventType.REVOKED, EventType.EXPIRED}),
+    Status.REVOKED: frozenset(),
+    Status.EXPIRED: frozenset({EventType.RECOGNISED}),
+}
+
+
+def _step(state: Standing, event: StandingEvent) -> Standing:
+    if event.type not in _ALLOWED[state.status]:
+        raise Invalid(
+            f"a base that is {state.status} cannot be {event.type}",
+            code="standing_transition_invalid",
+            status=str(state.status),
+            event=str(event.type),
+        )
+    day = event.effective_on
+    match event.type:
+        case EventType.RECOGNISED | EventType.RECTIFIED | EventType.REINSTATED:
+            return Standing(Status.RECOGNISED, day)
+        case EventType.RECTIFICATION_ORDERED:
+            return Standing(Status.RECTIFYING, day, event.due_on)
+        case EventType.SUSPENDED:
+            return Standing(Status.SUSPENDED, day)
+        case EventType.REVOKED:
+            return Standing(Status.REVOKED, day)
+        case EventType.EXPIRED:
+            return Standing(Status.EXPIRED, day)
+    raise AssertionError(event.type)
+
+
+def standing_on(events: Iterable[StandingEvent], day: date) -> Standing:
+    """The standing on ``day``; events must be in the order they were appended."""
+    events = list(events)
+    state = Standing(Status.UNRECOGNISED)
+    for event in events:
+        if event.effective_on > day:
+            break
+        state = _step(state, event)
+    for event in events:
+        if (
+            event.type is EventType.REVOKED
+            and event.void_from is not None
+            and event.void_from <= day < event.effective_on
+        ):
+            return Standing(Status.VOID, event.void_from)
+    return state
+
+
+def check_append(events: Sequence[StandingEvent], new: StandingEvent) -> None:
+    """Raise Invalid unless ``new`` may follow ``events``.
+
+    Events are appended in date order, so the timeline never changes behind a
+    decision already taken; only a revocation's ``void_from`` reaches back.
+    """
+    if events and new.effective_on < events[-1].effective_on:
+        raise Invalid(
+            f"events are appended in date order; the last is dated {events[-1].effective_on}",
+            code="standing_event_out_of_order",
+        )
+    if new.type is EventType.RECTIFICATION_ORDERED:
+        if new.due_on is None or new.due_on <= new.effective_on:
+            raise Invalid("a rectification order needs a due date after it",
+                          code="rectification_due_date_required")
+    elif new.due_on is not None:
+        raise Invalid("only a rectification order has a due date", code="due_date_not_allowed")
+    if new.void_from is not None and (
+        new.type is not EventType.REVOKED or new.void_from > new.effective_on
+    ):
+        raise Invalid("void_from belongs to a revocation and lies on or before it",
+                      code="void_from_invalid")
+    state = Standing(Status.UNRECOGNISED)
+    for event in events:
+        state = _step(state, event)
+    _step(state, new)

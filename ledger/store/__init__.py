@@ -1,0 +1,17 @@
+"""SQLAlchemy tables and queries for the ledger. No Flask: Flask-SQLAlchemy binds
+``Base`` in the app, and scripts and benchmarks may use a plain Session."""
+
+from . import guards  # noqa: F401  (registers the append-only guard)
+from .models import (  # noqa: F401
+    AccessLog,
+    Base,
+    Client,
+    Entry,
+    IdempotencyRecord,
+    Jurisdiction,
+    Posting,
+    Professional,
+    Project,
+    StandingEventRow,
+    TrainingBase,
+)

@@ -1,0 +1,208 @@
+"""The tables. Entries are append-only; postings keep what was received as received."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import UTCDateTime
+
+HOURS = Numeric(7, 1)  # one decimal place, as the conventions say
+MONEY = Numeric(12, 2)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Jurisdiction(Base):
+    __tablename__ = "jurisdiction"
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdiction.code"))
+
+
+class Client(Base):
+    """An API client: a regulator, a base's LMS or a committee. Secrets are stored hashed."""
+
+    __tablename__ = "client"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    jurisdiction_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdiction.code"))
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_base.id"))
+    created_at: Mapped[datetime]
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TrainingBase(Base):
+    """A continuing-education base (继续教育基地)."""
+
+    __tablename__ = "training_base"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdiction.code"), index=True)
+    host_unit: Mapped[str] = mapped_column(String(200))
+    supervising_unit: Mapped[str] = mapped_column(String(200))
+    registry_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    scope_subjects: Mapped[list[Any]]
+    scope_fields: Mapped[list[Any]]
+    created_at: Mapped[datetime]
+
+
+class StandingEventRow(Base):
+    __tablename__ = "standing_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    effective_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    void_from: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+
+class Project(Base):
+    """A filed training project (项目备案). ``submitted_at`` is the server's clock."""
+
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str] = mapped_column(String(100))
+    mode: Mapped[str] = mapped_column(String(20))
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(HOURS)
+    fee: Mapped[Decimal] = mapped_column(MONEY)
+    capacity: Mapped[int] = mapped_column(Integer)
+    plan_year: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[datetime]
+    submitted_on: Mapped[date] = mapped_column(Date)  # Beijing date of submitted_at
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Professional(Base):
+    """A professional, known by the keyed hash of their ID number; never the number itself."""
+
+    __tablename__ = "professional"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    id_masked: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    jurisdiction_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdiction.code"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class Posting(Base):
+    """An inbound completion as received, with the outcome of the rule."""
+
+    __tablename__ = "posting"
+    __table_args__ = (UniqueConstraint("base_id", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"))
+    external_id: Mapped[str] = mapped_column(String(128))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("professional.id"),
+                                                        index=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    id_masked: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    hours: Mapped[Decimal] = mapped_column(HOURS)
+    subject: Mapped[str] = mapped_column(String(20))
+    training_dates: Mapped[list[Any]]
+    assessment: Mapped[str] = mapped_column(String(20))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[list[Any]]
+    policy: Mapped[dict[str, Any] | None]
+    decided_at: Mapped[datetime]
+
+
+class Entry(Base):
+    """The journal: a credit or a reversal. Never updated, never deleted."""
+
+    __tablename__ = "entry"
+    __table_args__ = (
+        UniqueConstraint("professional_id", "seq"),
+        Index("ix_entry_professional_year", "professional_id", "year"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professional.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # credit | reversal
+    hours: Mapped[Decimal] = mapped_column(HOURS)
+    subject: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("posting.id"), index=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), unique=True)
+    policy_version: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a request sent with an Idempotency-Key, replayed on retry."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("client_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class AccessLog(Base):
+    """Who read whose record, when and why; the professional can read it."""
+
+    __tablename__ = "access_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professional.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    accessor_role: Mapped[str] = mapped_column(String(20))
+    accessor_name: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]]
+    at: Mapped[datetime]
