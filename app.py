@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     api = errors.LedgerApi(app)
+    app.extensions["ledger_api"] = api
     for module in (tokens, bases, projects, completions, reading):
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
