@@ -2,9 +2,11 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install postgres openapi bench lint
+.PHONY: run test install system-packages openapi bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,16 +20,21 @@ install: $(BIN)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) ledger demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## postgres: Debian's PostgreSQL server binaries, which the tests start as a throwaway cluster
-postgres:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
+## system-packages: Debian's PostgreSQL server (the tests start a throwaway cluster) and
+## jq and curl (the README's walkthrough, which a test runs)
+system-packages:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v jq >/dev/null || missing="$$missing jq"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	if [ -n "$$missing" ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
 ## test: lint, then every test on SQLite and PostgreSQL
-test: install postgres
+test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -35,5 +42,5 @@ test: install postgres
 openapi: install
 	$(FLASK) openapi write --format=yaml openapi.yaml
 
-bench: install postgres
+bench: install system-packages
 	$(BIN)/python -m bench.completions

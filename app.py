@@ -12,14 +12,15 @@ from sqlalchemy import event
 
 from api import auth, bases, cli, completions, errors, projects, reading, tokens
 from api.db import db
-from ledger.clock import SystemClock
+from ledger.clock import SandboxClock, SystemClock
 from ledger.policy import load_book
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("LEDGER_INSTANCE") or None)
     instance = Path(app.instance_path)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=os.environ.get(
@@ -31,7 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         JWT_AUDIENCE="xueshi-ledger-api",
         JWT_TTL_SECONDS=900,
         JWT_LEEWAY_SECONDS=30,
-        CLOCK=SystemClock(),
+        CLOCK=(SandboxClock(os.environ["LEDGER_SANDBOX_CLOCK"])
+               if os.environ.get("LEDGER_SANDBOX_CLOCK") else SystemClock()),
         API_TITLE="Xueshi Ledger 学时账本",
         API_VERSION="1.0.0",
         OPENAPI_VERSION="3.0.3",

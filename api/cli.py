@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Blueprint, current_app
 from sqlalchemy import func, select
 
 from ledger.actors import Role
+from ledger.clock import CHINA, SandboxClock
 from ledger.services import bases, clients, reading
 from ledger.services.jurisdictions import ensure_jurisdictions
 from ledger.standing import EventType, StandingEvent
@@ -34,9 +38,39 @@ def create_client_command(role, name, jurisdiction, base_id):
 
 @cli.cli.command("demo")
 def demo_command():
-    """On a new database, create demo clients and print their credentials and a first curl."""
-    click.echo(json.dumps(create_demo(), ensure_ascii=False, indent=2) if needs_demo()
-               else "demo: the database already has clients; nothing created")
+    """On a new database, create demo clients and print their credentials and a first curl.
+
+    The credentials are also written to instance/demo-credentials.json (mode 0600), which
+    the README's walkthrough reads.
+    """
+    if not needs_demo():
+        click.echo("demo: the database already has clients; nothing created")
+        return
+    demo = create_demo()
+    path = Path(current_app.instance_path) / "demo-credentials.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(demo, out, ensure_ascii=False, indent=2)
+    click.echo(json.dumps(demo, ensure_ascii=False, indent=2))
+    click.echo(f"(saved to {path})")
+
+
+@cli.cli.command("clock")
+@click.argument("moment", required=False)
+def clock_command(moment):
+    """Show the ledger's now, or set a sandbox clock (LEDGER_SANDBOX_CLOCK) to MOMENT."""
+    clock = current_app.extensions["ledger_clock"]
+    if moment is not None:
+        if not isinstance(clock, SandboxClock):
+            raise click.UsageError("the clock is the system's; start with LEDGER_SANDBOX_CLOCK")
+        try:
+            parsed = datetime.fromisoformat(moment)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=CHINA)
+        clock.set(parsed)
+    click.echo(clock.now().astimezone(CHINA).isoformat())
 
 
 def needs_demo() -> bool:

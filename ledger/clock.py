@@ -8,6 +8,7 @@ day before.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -53,3 +54,31 @@ def business_date(moment: datetime) -> date:
 
 def today(clock: Clock) -> date:
     return business_date(clock.now())
+
+
+class SandboxClock:
+    """The moment written in a file, or the system time while the file is absent.
+
+    For demos, training and the README's walkthrough only, where time must move
+    between filing a class and posting its completions: `flask --app app ledger clock
+    set ...` writes the file. Production runs on SystemClock.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def now(self) -> datetime:
+        try:
+            text = self.path.read_text().strip()
+        except FileNotFoundError:
+            return datetime.now(UTC)
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise ValueError(f"{self.path} must hold an aware ISO 8601 moment")
+        return moment
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("SandboxClock needs an aware datetime")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(moment.isoformat())
