@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -45,12 +45,11 @@ class NewCompletion:
     assessment: str  # passed | failed | absent
 
     def content_hash(self) -> str:
-        body = asdict(self)
-        body["id_number"] = identity.normalize(self.id_number)
-        body["training_dates"] = sorted(str(d) for d in self.training_dates)
-        return hashlib.sha256(
-            json.dumps(body, sort_keys=True, default=str, ensure_ascii=False).encode()
-        ).hexdigest()
+        """What makes two postings of one external_id the same completion."""
+        body = [self.external_id, self.project_id, identity.normalize(self.id_number),
+                self.name, str(self.hours), self.subject,
+                sorted(str(d) for d in self.training_dates), self.assessment]
+        return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
 def request_hash(payload: Any) -> str:
@@ -209,6 +208,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
                        external_ids=clashes)
 
     fresh = [i for i in items if i.external_id not in existing]
+    facts = base_facts(ctx, base)  # read before any row is added, so no early autoflush
     people = _people(ctx, fresh)
     now = ctx.now()
     pairs: list[tuple[Posting, Completion]] = []
@@ -234,7 +234,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             name_matches=person is None or person.name == item.name,
         )
         pairs.append((posting, completion))
-    entries = _settle(ctx, base, base_facts(ctx, base), projects, pairs) if pairs else {}
+    entries = _settle(ctx, base, facts, projects, pairs) if pairs else {}
     old_entries = _credit_entries(ctx, [p.id for p in existing.values()])
 
     by_external = {p.external_id: p for p, _ in pairs}
