@@ -10,7 +10,18 @@ from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import event
 
-from api import auth, bases, cli, completions, errors, projects, reading, tokens
+from api import (
+    auth,
+    bases,
+    cli,
+    completions,
+    docs,
+    errors,
+    projects,
+    reading,
+    schemas,
+    tokens,
+)
 from api.db import db
 from ledger.clock import SandboxClock, SystemClock
 from ledger.policy import load_book
@@ -61,8 +72,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune(db.engine)
     auth.init_app(app)
     errors.init_app(app)
+    app.url_map.converters["id"] = docs.IdConverter
     api = errors.LedgerApi(app)
+    api.register_converter(docs.IdConverter, docs.id_schema)
     app.extensions["ledger_api"] = api
+    api.ma_plugin.converter.add_attribute_function(schemas.decimal_as_string)
     for module in (tokens, bases, projects, completions, reading):
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)

@@ -42,7 +42,7 @@ def register_base(data):
     return bases.register_base(ledger_context(), g.actor, bases.NewBase(**data))
 
 
-@blp.route("/bases/<int:base_id>", methods=["GET"])
+@blp.route("/bases/<id:base_id>", methods=["GET"])
 @blp.response(200, BaseSchema)
 @secured(blp, 404)
 def get_base(base_id):
@@ -50,7 +50,7 @@ def get_base(base_id):
     return bases.base_in_reach(ledger_context(), g.actor, base_id)
 
 
-@blp.route("/bases/<int:base_id>/standing", methods=["GET"])
+@blp.route("/bases/<id:base_id>/standing", methods=["GET"])
 @blp.response(200, StandingSchema)
 @secured(blp, 404)
 @blp.arguments(StandingQuerySchema, location="query")
@@ -62,7 +62,7 @@ def get_standing(query, base_id):
     return _standing(bases.standing(ctx, base_id, on), on)
 
 
-@blp.route("/bases/<int:base_id>/standing-events")
+@blp.route("/bases/<id:base_id>/standing-events")
 class StandingEvents(MethodView):
     @blp.response(200, StandingEventSchema(many=True))
     @secured(blp, 404)
@@ -82,7 +82,7 @@ class StandingEvents(MethodView):
         return bases.append_standing_event(ledger_context(), g.actor, base_id, event)
 
 
-@blp.route("/bases/<int:base_id>/clients", methods=["POST"])
+@blp.route("/bases/<id:base_id>/clients", methods=["POST"])
 @blp.response(201, ClientCredentialsSchema)
 @secured(blp, 404)
 @blp.arguments(ClientCreateSchema)

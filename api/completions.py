@@ -40,7 +40,7 @@ def post_completions(headers, body):
         completions.request_hash(request.get_json(silent=True)))
 
 
-@blp.route("/completions/<int:posting_id>", methods=["GET"])
+@blp.route("/completions/<id:posting_id>", methods=["GET"])
 @blp.response(200, ReceiptSchema)
 @secured(blp, 404)
 def get_completion(posting_id):
@@ -48,7 +48,7 @@ def get_completion(posting_id):
     return completions.get_completion(ledger_context(), g.actor, posting_id)
 
 
-@blp.route("/completions/<int:posting_id>/void", methods=["POST"])
+@blp.route("/completions/<id:posting_id>/void", methods=["POST"])
 @blp.response(200, ReceiptSchema)
 @secured(blp, 404, 409)
 @blp.arguments(VoidSchema)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import http
 
 from flask_smorest import Blueprint
+from werkzeug.routing import IntegerConverter
 
 from .auth import authenticated
+from .schemas import MAX_ID
 
 BEARER = [{"bearerAuth": []}]
 
@@ -30,3 +32,14 @@ def secured(blp: Blueprint, *statuses: int):
         return blp.doc(security=BEARER)(view)
 
     return decorate
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a positive 32-bit id; anything larger cannot exist, so it is 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def id_schema(_converter) -> dict:
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}

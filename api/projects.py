@@ -15,7 +15,7 @@ from .schemas import ProjectCreateSchema, ProjectDecisionSchema, ProjectSchema
 blp = Blueprint("projects", __name__, url_prefix="/v1", description="Project filings (项目备案)")
 
 
-@blp.route("/bases/<int:base_id>/projects")
+@blp.route("/bases/<id:base_id>/projects")
 class BaseProjects(MethodView):
     @blp.response(200, ProjectSchema(many=True))
     @secured(blp, 404)
@@ -32,7 +32,7 @@ class BaseProjects(MethodView):
                                      projects.NewProject(**data))
 
 
-@blp.route("/projects/<int:project_id>", methods=["GET"])
+@blp.route("/projects/<id:project_id>", methods=["GET"])
 @blp.response(200, ProjectSchema)
 @secured(blp, 404)
 def get_project(project_id):
@@ -40,7 +40,7 @@ def get_project(project_id):
     return projects.project_in_reach(ledger_context(), g.actor, project_id)
 
 
-@blp.route("/projects/<int:project_id>/decision", methods=["POST"])
+@blp.route("/projects/<id:project_id>/decision", methods=["POST"])
 @blp.response(200, ProjectSchema)
 @secured(blp, 404, 409)
 @blp.arguments(ProjectDecisionSchema)

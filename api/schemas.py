@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ledger.services.bases import LEVELS
 from ledger.services.projects import MODES
+from ledger.services.reading import FIRST_YEAR
 from ledger.standing import EventType
 
 SUBJECTS = ("public", "professional")
@@ -20,11 +21,38 @@ def one_decimal_place(value: Decimal) -> None:
         raise ValidationError("use at most one decimal place")
 
 
+def decimal_between(low: str, high: str):
+    """A range check apispec does not render: the field's pattern states it as a string."""
+    lo, hi = Decimal(low), Decimal(high)
+
+    def check(value: Decimal) -> None:
+        if not lo <= value <= hi:
+            raise ValidationError(f"must be between {low} and {high}")
+
+    return check
+
+
+# Decimals travel as strings (never floats). These patterns say in the contract what
+# the validators enforce, so a client (or Schemathesis) knows a valid value up front.
+SIGNED_DECIMAL = r"^-?\d+(\.\d+)?$"
+HOURS_PATTERN = r"^([1-9]\d{0,3}(\.\d)?|0\.[1-9])$"  # 0.1 to 9999.9, one place at most
+MONEY_PATTERN = r"^\d{1,6}(\.\d{1,2})?$"  # 0 to 999999.99
+
+
+def decimal_as_string(_converter, field, **_kw) -> dict:
+    """apispec attribute function: a Decimal dumped as a string is a string in the spec."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal",
+                "pattern": field.metadata.get("pattern", SIGNED_DECIMAL)}
+    return {}
+
+
 def Hours(**kw) -> fields.Decimal:  # noqa: N802 - a field factory reads like a field
     return fields.Decimal(
         as_string=True,
-        validate=[validate.Range(min=Decimal("0.1"), max=Decimal("10000")), one_decimal_place],
-        metadata={"description": "学时, a decimal with one place", "example": "8.0"},
+        validate=[decimal_between("0.1", "9999.9"), one_decimal_place],
+        metadata={"description": "学时, a decimal with one place", "example": "8.0",
+                  "pattern": HOURS_PATTERN},
         **kw,
     )
 
@@ -34,8 +62,12 @@ def Text(max_len: int, **kw) -> fields.String:  # noqa: N802
 
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+
 def Year(**kw) -> fields.Integer:  # noqa: N802
-    return fields.Integer(validate=validate.Range(min=1990, max=2100), **kw)
+    return fields.Integer(validate=validate.Range(min=FIRST_YEAR, max=2100), **kw)
 
 
 class ProblemSchema(Schema):
@@ -59,14 +91,6 @@ class TokenRequestSchema(Schema):
     client_secret = Text(256)
     username = Text(32, metadata={"description": "the professional's ID number"})
     password = Text(256)
-
-    @validates_schema
-    def _grant_has_its_fields(self, data, **_):
-        need = (("client_id", "client_secret") if data.get("grant_type") == "client_credentials"
-                else ("username", "password"))
-        missing = {k: ["Missing data for required field."] for k in need if k not in data}
-        if missing:
-            raise ValidationError(missing)
 
 
 class TokenSchema(Schema):
@@ -177,11 +201,11 @@ class ProjectCreateSchema(Schema):
     end_on = fields.Date(required=True)
     hours = Hours(required=True)
     fee = fields.Decimal(as_string=True, required=True,
-                         validate=validate.Range(min=Decimal("0"), max=Decimal("1000000")),
-                         places=2)
+                         validate=decimal_between("0", "999999.99"),
+                         places=2, metadata={"pattern": MONEY_PATTERN, "example": "600.00"})
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
     plan_year = fields.Integer(allow_none=True, load_default=None,
-                               validate=validate.Range(min=1990, max=2100),
+                               validate=validate.Range(min=FIRST_YEAR, max=2100),
                                metadata={"description": "the annual plan's year; null for a "
                                                         "one-off filing (一事一报)"})
 
@@ -217,7 +241,7 @@ class ProjectDecisionSchema(Schema):
 class CompletionItemSchema(Schema):
     external_id = Text(128, required=True,
                        metadata={"description": "the LMS's own id, unique per base"})
-    project_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    project_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=32),
                               metadata={"description": "18-character resident ID number"})
     name = Text(100, required=True)

@@ -22,10 +22,12 @@ blp = Blueprint("auth", __name__, description="Access tokens and signing keys")
 def token(form):
     """Issue an access token for client credentials or a professional's password"""
     ctx = ledger_context()
+    # A grant without its credentials fails authentication like a wrong secret (RFC 6749
+    # §5.2 invalid_client / invalid_grant), rather than as a malformed request.
     if form["grant_type"] == "client_credentials":
-        actor = authenticate_client(ctx, form["client_id"], form["client_secret"])
+        actor = authenticate_client(ctx, form.get("client_id", ""), form.get("client_secret", ""))
     else:
-        actor = authenticate_professional(ctx, form["username"], form["password"])
+        actor = authenticate_professional(ctx, form.get("username", ""), form.get("password", ""))
     access_token, ttl = issue_token(actor)
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl}
 

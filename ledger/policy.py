@@ -27,6 +27,10 @@ class PolicyFileError(ValueError):
     """A malformed policy file; the message names the file and the key."""
 
 
+class NoProfileInForce(LookupError):
+    """No profile, not even the national one, was in force on that day."""
+
+
 @dataclass(frozen=True)
 class Citation:
     document: str
@@ -134,8 +138,16 @@ class PolicyBook:
             up = profile.parent if profile is not None and profile.parent else None
             current = up or jurisdiction.parent(current)
         if not chain:
-            raise PolicyFileError(f"no profile is in force for {code} on {day}")
+            raise NoProfileInForce(f"no profile is in force for {code} on {day}")
         return Resolved(tuple(chain), code)
+
+    def resolve_for_decision(self, code: str, day: date) -> Resolved:
+        """The profile in force, or else the earliest national one, whose citations then
+        explain why a day before any profile cannot be judged (rules.check_policy_in_force)."""
+        try:
+            return self.resolve(code, day)
+        except NoProfileInForce:
+            return Resolved((self.profiles[jurisdiction.NATION][0],), code)
 
     def history(self, code: str) -> list[Profile]:
         return list(self.profiles.get(code, ()))

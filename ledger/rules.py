@@ -118,6 +118,19 @@ def _plain(details: dict[str, Any]) -> dict[str, Any]:
 Check = Callable[[Case], Iterator[Reason]]
 
 
+def check_policy_in_force(case: Case) -> Iterator[Reason]:
+    first = min(case.completion.training_dates)
+    if not case.policy.profile.in_force(first):
+        profile = case.policy.profile
+        yield Reason(
+            "no_policy_in_force",
+            f"no regulation the ledger applies was in force on {first}; the earliest is "
+            f"{profile.document}, from {profile.effective_from}",
+            {**case.policy.citation("filing").as_dict(), "profile": profile.key},
+            _plain({"first_training_date": first, "effective_from": profile.effective_from}),
+        )
+
+
 def check_identity(case: Case) -> Iterator[Reason]:
     if case.completion.identity_problems:
         yield case.reason(
@@ -221,6 +234,7 @@ def check_scope(case: Case) -> Iterator[Reason]:
 
 
 CHECKS: tuple[Check, ...] = (
+    check_policy_in_force,
     check_identity,
     check_assessment,
     check_dates_known,

@@ -112,7 +112,8 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     today = ctx.today()
     now = ctx.now()
     for posting, completion in decisions_for:
-        policy = ctx.policies.resolve(base.jurisdiction_code, min(completion.training_dates))
+        policy = ctx.policies.resolve_for_decision(base.jurisdiction_code,
+                                                  min(completion.training_dates))
         decision = decide(completion, _filing(projects[posting.project_id]), facts, policy, today)
         posting.status = str(decision.outcome)
         posting.reasons = [r.as_dict() for r in decision.reasons]

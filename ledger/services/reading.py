@@ -22,6 +22,9 @@ from .jurisdictions import require_jurisdiction
 
 ZERO = Decimal("0.0")
 MAX_YEARS = 20
+# The national rule (人社部令第25号) is in force from 2015-10-01; years before it have no
+# requirement the ledger can report against.
+FIRST_YEAR = 2015
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class Years:
     def __post_init__(self) -> None:
         if self.first > self.last:
             raise Invalid("year_from is after year_to", code="year_range_invalid")
+        if self.first < FIRST_YEAR:
+            raise Invalid(f"years start at {FIRST_YEAR}, under the national rule",
+                          code="year_range_invalid")
         if self.last - self.first >= MAX_YEARS:
             raise Invalid(f"at most {MAX_YEARS} years at once", code="year_range_invalid")
 
