@@ -17,6 +17,7 @@ from api import (
     completions,
     docs,
     errors,
+    policies,
     projects,
     reading,
     schemas,
@@ -77,7 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_converter(docs.IdConverter, docs.id_schema)
     app.extensions["ledger_api"] = api
     api.ma_plugin.converter.add_attribute_function(schemas.decimal_as_string)
-    for module in (tokens, bases, projects, completions, reading):
+    for module in (tokens, bases, projects, completions, reading, policies):
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
     return app

@@ -251,6 +251,10 @@ class CompletionItemSchema(Schema):
                                  validate=validate.Length(min=1, max=366))
     assessment = fields.String(required=True,
                                validate=validate.OneOf(["passed", "failed", "absent"]))
+    minutes = fields.Integer(load_default=None, allow_none=True,
+                             validate=validate.Range(min=1, max=1_000_000),
+                             metadata={"description": "minutes attended, where the LMS "
+                                                      "measures them"})
 
 
 class CompletionBatchSchema(Schema):
@@ -430,3 +434,50 @@ class ProfessionalSchema(Schema):
     id_masked = fields.String(required=True)
     name = fields.String(required=True)
     jurisdiction = fields.String(allow_none=True, attribute="jurisdiction_code")
+
+
+# --- policies ---------------------------------------------------------------------
+
+
+class CitedValueSchema(Schema):
+    value = fields.Raw(required=True)
+    document = fields.String()
+    source = fields.String()
+    article = fields.String(allow_none=True)
+    summary = fields.String()
+
+
+class CitationSchema(Schema):
+    document = fields.String()
+    source = fields.String()
+    article = fields.String(allow_none=True)
+    summary = fields.String()
+
+
+class PolicyProfileSchema(Schema):
+    key = fields.String(required=True)
+    jurisdiction = fields.String(required=True)
+    name = fields.String(required=True)
+    version = fields.String(required=True)
+    document = fields.String(required=True)
+    source = fields.String(required=True)
+    effective_from = fields.Date(required=True)
+    effective_to = fields.Date(allow_none=True)
+    parent = fields.String(allow_none=True)
+    draft = fields.Boolean(required=True)
+    in_force = fields.Boolean(required=True)
+    params = fields.Dict(keys=fields.String(), values=fields.Nested(CitedValueSchema))
+    rules = fields.Dict(keys=fields.String(), values=fields.Nested(CitationSchema))
+
+
+class PolicyQuerySchema(Schema):
+    on = fields.Date(metadata={"description": "the date to ask about; today if absent"})
+
+
+class JurisdictionPolicySchema(Schema):
+    jurisdiction = fields.String(required=True)
+    on = fields.Date(required=True)
+    applies = fields.List(fields.Nested(PolicyProfileSchema), required=True, metadata={
+        "description": "the profile in force, then the ones it falls back on, in order"})
+    history = fields.List(fields.Nested(PolicyProfileSchema), required=True, metadata={
+        "description": "every version of this jurisdiction's own profile"})

@@ -93,6 +93,13 @@ class Resolved:
     def value(self, name: str) -> Any:
         return self.param(name).value
 
+    def get(self, name: str) -> Param | None:
+        """The parameter, or None where no profile in the chain sets it (no such rule)."""
+        try:
+            return self.param(name)
+        except KeyError:
+            return None
+
     def citation(self, rule: str) -> Citation:
         for profile in self.chain:
             if rule in profile.rules:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Any
 
+from . import jurisdiction
 from .policy import Resolved
 from .standing import StandingEvent, standing_on
+from .workdays import CHINA, ChinaWorkdays, NoOfficialData
 
 
 class Subject(StrEnum):
@@ -43,6 +45,8 @@ class Completion:
     assessment_passed: bool
     identity_problems: tuple[str, ...] = ()
     name_matches: bool = True
+    minutes: int | None = None  # minutes attended, where the LMS reports them
+    professional_jurisdiction: str | None = None  # where the professional is registered
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Filing:
     hours: Decimal
     status: FilingStatus
     submitted_on: date  # the Beijing date of the server's submitted_at
+    plan_year: int | None = None  # None: a one-off filing (一事一报)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class Case:
     base: BaseFacts
     policy: Resolved
     today: date
+    workdays: ChinaWorkdays = field(default=CHINA)
 
     def reason(self, code: str, rule: str, message: str, *, hold: bool = False,
                **details: Any) -> Reason:
@@ -176,6 +182,52 @@ def check_filed(case: Case) -> Iterator[Reason]:
         )
 
 
+def check_annual_plan_deadline(case: Case) -> Iterator[Reason]:
+    """A plan item filed after the plan deadline is not in the annual plan (淄博 第十九条,
+    威海 第十六条, 四川 第二十条, 上海 第二十条, 常州 第八条: 12月31日 of the year before)."""
+    filing = case.filing
+    deadline = case.policy.get("annual_plan_deadline")
+    if filing.plan_year is None or deadline is None:
+        return
+    month, day = (int(part) for part in deadline.value.split("-"))
+    due = date(filing.plan_year - 1, month, day)
+    if filing.submitted_on > due:
+        yield case.reason(
+            "annual_plan_filed_late", "annual_plan",
+            f"filed on {filing.submitted_on} as part of the {filing.plan_year} plan, which was "
+            f"due by {due}; file it as a one-off project instead",
+            submitted_on=filing.submitted_on, deadline=due, plan_year=filing.plan_year,
+        )
+
+
+def check_one_off_lead_time(case: Case) -> Iterator[Reason]:
+    """威海 第十六条: a one-off project is filed 5 working days before the class starts."""
+    filing = case.filing
+    lead = case.policy.get("one_off_lead_working_days")
+    if filing.plan_year is not None or lead is None or filing.submitted_on >= filing.start_on:
+        return  # a plan item, no lead time in this profile, or already late (check_filed)
+    try:
+        counted = case.workdays.between(filing.submitted_on, filing.start_on)
+        earliest = case.workdays.earliest_start(filing.submitted_on, lead.value)
+    except NoOfficialData as missing:
+        yield case.reason(
+            "working_days_unknown", "one_off_filing",
+            f"cannot count working days in {missing.year}: the official holiday arrangement "
+            "is not known yet; the posting is held until it is",
+            hold=True, year=missing.year,
+        )
+        return
+    if counted < lead.value:
+        yield case.reason(
+            "one_off_filed_too_late", "one_off_filing",
+            f"filed {counted} working days before the start on {filing.start_on}, "
+            f"{lead.value} required; filed on {filing.submitted_on}, the class could have "
+            f"started on {earliest} at the earliest",
+            working_days=counted, required=lead.value, submitted_on=filing.submitted_on,
+            start_on=filing.start_on, earliest_start=earliest,
+        )
+
+
 def check_inside_filing(case: Case) -> Iterator[Reason]:
     filing, completion = case.filing, case.completion
     outside = [d for d in completion.training_dates
@@ -197,6 +249,58 @@ def check_inside_filing(case: Case) -> Iterator[Reason]:
             "subject_mismatch", "filing",
             f"posted as {completion.subject}, filed as {filing.subject}",
             subject=str(completion.subject), filed_subject=str(filing.subject),
+        )
+
+
+def check_hours_plausible(case: Case) -> Iterator[Reason]:
+    """Hours fit the days and the minutes attended: a per-day cap and minutes per 学时."""
+    completion = case.completion
+    cap = case.policy.get("daily_hours_cap")
+    days = len(set(completion.training_dates))
+    if cap is not None and completion.hours > cap.value * days:
+        yield case.reason(
+            "hours_exceed_daily_cap", "hours",
+            f"{completion.hours} hours over {days} day(s) exceeds {cap.value} a day",
+            hours=completion.hours, days=days, daily_cap=cap.value,
+        )
+    per = case.policy.get("minutes_per_xueshi")
+    if completion.minutes is not None and per is not None:
+        earned = (Decimal(completion.minutes) / per.value).quantize(
+            Decimal("0.1"), rounding=ROUND_FLOOR)
+        if completion.hours > earned:
+            yield case.reason(
+                "hours_exceed_minutes", "hours",
+                f"{completion.minutes} minutes make {earned} 学时 at {per.value} minutes each, "
+                f"not {completion.hours}",
+                minutes=completion.minutes, minutes_per_xueshi=per.value, earned=earned,
+                hours=completion.hours,
+            )
+
+
+def check_registry_number(case: Case) -> Iterator[Reason]:
+    """常州 第九条: only training at bases registered with a unified number credits."""
+    required = case.policy.get("registry_number_required")
+    if required is not None and required.value and not case.base.registry_number:
+        yield case.reason("base_not_numbered", "registry_number",
+                          "the base has no unified registry number (统一编号)")
+
+
+def check_county_base(case: Case) -> Iterator[Reason]:
+    """常州 第四条: a county-level base teaches 专业科目 to its own district."""
+    rule = case.policy.get("county_bases_professional_only_in_district")
+    if rule is None or not rule.value or case.base.level != "county":
+        return
+    if case.filing.subject is not Subject.PROFESSIONAL:
+        yield case.reason("county_base_public_subject", "county_scope",
+                          "a county-level base may teach only 专业科目, not 公需科目",
+                          subject=str(case.filing.subject))
+    home = case.completion.professional_jurisdiction
+    if home is not None and not jurisdiction.covers(case.base.jurisdiction, home):
+        yield case.reason(
+            "county_base_outside_district", "county_scope",
+            f"a county-level base of {case.base.jurisdiction} trains its own district; the "
+            f"professional is registered in {home}",
+            base_jurisdiction=case.base.jurisdiction, professional_jurisdiction=home,
         )
 
 
@@ -239,20 +343,25 @@ CHECKS: tuple[Check, ...] = (
     check_assessment,
     check_dates_known,
     check_filed,
+    check_annual_plan_deadline,
+    check_one_off_lead_time,
     check_inside_filing,
+    check_hours_plausible,
     check_standing,
+    check_registry_number,
     check_scope,
+    check_county_base,
 )
 
 
 def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Resolved,
-           today: date) -> Decision:
+           today: date, workdays: ChinaWorkdays = CHINA) -> Decision:
     """Credit, reject or hold one completion, as of its training dates.
 
     ``policy`` is the profile in force for the base's jurisdiction on the first
     training date; ``today`` is the Beijing date the decision is taken.
     """
-    case = Case(completion, filing, base, policy, today)
+    case = Case(completion, filing, base, policy, today, workdays)
     reasons = tuple(reason for check in CHECKS for reason in check(case))
     if any(not r.hold for r in reasons):
         outcome = Outcome.REJECTED

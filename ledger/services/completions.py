@@ -43,12 +43,13 @@ class NewCompletion:
     subject: str
     training_dates: tuple[date, ...]
     assessment: str  # passed | failed | absent
+    minutes: int | None = None
 
     def content_hash(self) -> str:
         """What makes two postings of one external_id the same completion."""
         body = [self.external_id, self.project_id, identity.normalize(self.id_number),
                 self.name, str(self.hours), self.subject,
-                sorted(str(d) for d in self.training_dates), self.assessment]
+                sorted(str(d) for d in self.training_dates), self.assessment, self.minutes]
         return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -99,7 +100,7 @@ def _filing(project: Project) -> Filing:
     return Filing(
         subject=Subject(project.subject), field=project.field, start_on=project.start_on,
         end_on=project.end_on, hours=project.hours, status=FilingStatus(project.status),
-        submitted_on=project.submitted_on,
+        submitted_on=project.submitted_on, plan_year=project.plan_year,
     )
 
 
@@ -223,7 +224,8 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             id_hash=identity.keyed_hash(item.id_number, ctx.id_key),
             id_masked=identity.mask(item.id_number), name=item.name, hours=item.hours,
             subject=item.subject, training_dates=sorted(str(d) for d in item.training_dates),
-            assessment=item.assessment, content_hash=item.content_hash(), received_at=now,
+            assessment=item.assessment, minutes=item.minutes,
+            content_hash=item.content_hash(), received_at=now,
             status="received", reasons=[], policy=None, decided_at=now,
         )
         session.add(posting)
@@ -233,6 +235,8 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             assessment_passed=item.assessment == "passed",
             identity_problems=problems,
             name_matches=person is None or person.name == item.name,
+            minutes=item.minutes,
+            professional_jurisdiction=person.jurisdiction_code if person else None,
         )
         pairs.append((posting, completion))
     entries = _settle(ctx, base, facts, projects, pairs) if pairs else {}
@@ -296,6 +300,8 @@ def redecide_held(ctx: Context, project: Project, held: Sequence[Posting]) -> No
             training_dates=tuple(date.fromisoformat(d) for d in posting.training_dates),
             assessment_passed=posting.assessment == "passed",
             name_matches=people[posting.professional_id].name == posting.name,
+            minutes=posting.minutes,
+            professional_jurisdiction=people[posting.professional_id].jurisdiction_code,
         ))
         for posting in held
     ]

@@ -146,6 +146,7 @@ class Posting(Base):
     subject: Mapped[str] = mapped_column(String(20))
     training_dates: Mapped[list[Any]]
     assessment: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[int | None] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))
