@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from fractions import Fraction
 
 from flask_smorest import Blueprint
 
@@ -25,8 +26,7 @@ def _profile(profile: Profile, on: date) -> dict:
         "version": profile.version, "document": profile.document, "source": profile.source,
         "effective_from": profile.effective_from, "effective_to": profile.effective_to,
         "parent": profile.parent, "draft": profile.draft, "in_force": profile.in_force(on),
-        "params": {name: {"value": p.value if not hasattr(p.value, "denominator")
-                          else f"{p.value.numerator}/{p.value.denominator}",
+        "params": {name: {"value": str(p.value) if isinstance(p.value, Fraction) else p.value,
                           **asdict(p.citation)} for name, p in profile.params.items()},
         "rules": {name: asdict(c) for name, c in profile.rules.items()},
     }

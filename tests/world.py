@@ -55,8 +55,8 @@ class World:
 
     def new_base(self, name: str, *, jurisdiction: str = ZIBO, level: str = "municipal",
                  registry_number: str | None = None, scope_subjects=("public", "professional"),
-                 recognised_on: date | None = date(2025, 1, 1)) -> int:
-        regulator = self.regulator
+                 recognised_on: date | None = date(2025, 1, 1), by=None) -> int:
+        regulator = by or self.regulator
         base = bases.register_base(self.ctx, regulator, bases.NewBase(
             name=name, level=level, jurisdiction=jurisdiction, host_unit=f"{name}建设单位",
             supervising_unit="主管部门", registry_number=registry_number,
