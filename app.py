@@ -25,7 +25,7 @@ from api import (
 )
 from api.db import db
 from ledger.clock import SandboxClock, SystemClock
-from ledger.policy import load_book
+from ledger.policy import POLICY_DIR, load_book
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 
@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         JWT_AUDIENCE="xueshi-ledger-api",
         JWT_TTL_SECONDS=900,
         JWT_LEEWAY_SECONDS=30,
+        POLICY_DIR=str(POLICY_DIR),
         CLOCK=(SandboxClock(os.environ["LEDGER_SANDBOX_CLOCK"])
                if os.environ.get("LEDGER_SANDBOX_CLOCK") else SystemClock()),
         API_TITLE="Xueshi Ledger 学时账本",
@@ -63,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
 
     # A malformed policy file stops the app here, naming the file and the key.
-    app.extensions["ledger_policies"] = load_book()
+    app.extensions["ledger_policies"] = load_book(Path(app.config["POLICY_DIR"]))
     app.extensions["ledger_clock"] = app.config["CLOCK"]
     app.extensions["ledger_id_key"] = _id_hash_key(app)
 
