@@ -15,9 +15,13 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
 
+# Chinese input methods often type full-width digits and Ｘ; they mean the ASCII ones.
+_FULL_WIDTH = {0xFF10 + i: str(i) for i in range(10)} | {0xFF38: "X", 0xFF58: "X"}
+
+
 def normalize(raw: str) -> str:
-    """Strip spaces and upper-case a trailing x, as people type it."""
-    return raw.strip().upper()
+    """Strip spaces, fold full-width digits and upper-case a trailing x, as people type it."""
+    return raw.strip().translate(_FULL_WIDTH).upper()
 
 
 def check_character(first17: str) -> str:
@@ -29,7 +33,8 @@ def problems(raw: str) -> list[str]:
     number = normalize(raw)
     if len(number) != 18:
         return [f"has {len(number)} characters, 18 required"]
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not (number.isascii() and number[:17].isdigit()
+            and (number[17].isdigit() or number[17] == "X")):
         return ["must be 17 digits and a digit or X"]
     found: list[str] = []
     try:

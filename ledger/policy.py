@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -115,7 +115,7 @@ class Resolved:
 class PolicyBook:
     """Every profile, and the question "which applies here, on that day?"."""
 
-    def __init__(self, profiles: Iterable[Profile]):
+    def __init__(self, profiles: Iterable[Profile], source: str = "the policy files"):
         self.profiles: dict[str, list[Profile]] = {}
         for profile in profiles:
             self.profiles.setdefault(profile.jurisdiction, []).append(profile)
@@ -127,7 +127,8 @@ class PolicyBook:
                         f"{later.path}: effective_from overlaps {earlier.path} for {code}"
                     )
         if jurisdiction.NATION not in self.profiles:
-            raise PolicyFileError("no national profile (jurisdiction = \"000000\")")
+            raise PolicyFileError(
+                f"{source}: no national profile (a file with jurisdiction = \"000000\")")
 
     def _in_force(self, code: str, day: date) -> Profile | None:
         for profile in self.profiles.get(code, ()):
@@ -170,7 +171,8 @@ def _require(data: dict, key: str, path: Path, kind: type | tuple[type, ...]) ->
     if key not in data:
         raise PolicyFileError(f"{path.name}: missing key {key!r}")
     value = data[key]
-    if not isinstance(value, kind):
+    # A TOML datetime is a date subclass; a day is meant, so it is refused.
+    if not isinstance(value, kind) or (kind is date and isinstance(value, datetime)):
         raise PolicyFileError(f"{path.name}: key {key!r} has the wrong type")
     return value
 
@@ -201,9 +203,12 @@ def load_profile(path: Path) -> Profile:
         raise PolicyFileError(f"{path.name}: key 'jurisdiction' must be a GB/T 2260 code")
     document = _require(data, "document", path, str)
     source = _require(data, "source", path, str)
+    effective_from = _require(data, "effective_from", path, date)
     effective_to = data.get("effective_to")
-    if effective_to is not None and not isinstance(effective_to, date):
-        raise PolicyFileError(f"{path.name}: key 'effective_to' must be a date")
+    if effective_to is not None:
+        effective_to = _require(data, "effective_to", path, date)
+        if effective_to < effective_from:
+            raise PolicyFileError(f"{path.name}: key 'effective_to' lies before effective_from")
     params: dict[str, Param] = {}
     for name, entry in data.get("params", {}).items():
         if not isinstance(entry, dict) or "value" not in entry:
@@ -225,7 +230,7 @@ def load_profile(path: Path) -> Profile:
         version=str(_require(data, "version", path, (str, int))),
         document=document,
         source=source,
-        effective_from=_require(data, "effective_from", path, date),
+        effective_from=effective_from,
         effective_to=effective_to,
         parent=data.get("parent"),
         draft=bool(data.get("draft", False)),
@@ -237,4 +242,5 @@ def load_profile(path: Path) -> Profile:
 
 def load_book(directory: Path = POLICY_DIR) -> PolicyBook:
     """Load and validate every profile; raise PolicyFileError naming file and key."""
-    return PolicyBook(load_profile(p) for p in sorted(directory.glob("*.toml")))
+    return PolicyBook((load_profile(p) for p in sorted(directory.glob("*.toml"))),
+                      source=str(directory))

@@ -152,8 +152,6 @@ def test_a_string_too_short_to_mask_is_masked_entirely():
 FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) for c in "11010519491231002") + "X"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: str.isdigit accepts full-width digits, and "
-                   "normalize does not fold them to ASCII, so one person gets two hashes")
 def test_a_number_typed_in_full_width_digits_is_rejected_or_hashes_like_its_ascii_form():
     ascii_form = "11010519491231002X"
     assert not identity.is_valid(FULL_WIDTH) or (
@@ -161,7 +159,5 @@ def test_a_number_typed_in_full_width_digits_is_rejected_or_hashes_like_its_asci
     )
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="bug: '²'.isdigit() is True but int('²') raises ValueError")
 def test_a_superscript_digit_is_reported_as_a_problem_not_raised():
     assert identity.problems("1101051949123100\u00b2X")
