@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from .errors import Invalid
@@ -50,6 +50,8 @@ class StandingEvent:
     due_on: date | None = None
     void_from: date | None = None
     reason: str = ""
+    term_end: date | None = None  # a recognition's last day (认定有效期)
+    misconduct: bool = False  # a revocation for 乱办班、乱收费、乱发证
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Standing:
     status: Status
     since: date | None = None
     rectification_due: date | None = None
+    term_end: date | None = None
 
     @property
     def good(self) -> bool:
@@ -90,12 +93,14 @@ def _step(state: Standing, event: StandingEvent) -> Standing:
         )
     day = event.effective_on
     match event.type:
-        case EventType.RECOGNISED | EventType.RECTIFIED | EventType.REINSTATED:
-            return Standing(Status.RECOGNISED, day)
+        case EventType.RECOGNISED:
+            return Standing(Status.RECOGNISED, day, term_end=event.term_end)
+        case EventType.RECTIFIED | EventType.REINSTATED:
+            return Standing(Status.RECOGNISED, day, term_end=state.term_end)
         case EventType.RECTIFICATION_ORDERED:
-            return Standing(Status.RECTIFYING, day, event.due_on)
+            return Standing(Status.RECTIFYING, day, event.due_on, state.term_end)
         case EventType.SUSPENDED:
-            return Standing(Status.SUSPENDED, day)
+            return Standing(Status.SUSPENDED, day, term_end=state.term_end)
         case EventType.REVOKED:
             return Standing(Status.REVOKED, day)
         case EventType.EXPIRED:
@@ -111,6 +116,10 @@ def standing_on(events: Iterable[StandingEvent], day: date) -> Standing:
         if event.effective_on > day:
             break
         state = _step(state, event)
+    if state.term_end is not None and day > state.term_end and state.status in (
+            Status.RECOGNISED, Status.RECTIFYING, Status.SUSPENDED):
+        # A term ends on its own date, whether or not the expiry sweep has run yet.
+        state = Standing(Status.EXPIRED, state.term_end + timedelta(days=1))
     for event in events:
         if (
             event.type is EventType.REVOKED
@@ -138,6 +147,13 @@ def check_append(events: Sequence[StandingEvent], new: StandingEvent) -> None:
                           code="rectification_due_date_required")
     elif new.due_on is not None:
         raise Invalid("only a rectification order has a due date", code="due_date_not_allowed")
+    if new.term_end is not None and (
+        new.type is not EventType.RECOGNISED or new.term_end < new.effective_on
+    ):
+        raise Invalid("term_end belongs to a recognition and lies on or after it",
+                      code="term_end_invalid")
+    if new.misconduct and new.type is not EventType.REVOKED:
+        raise Invalid("misconduct is recorded with a revocation", code="misconduct_invalid")
     if new.void_from is not None and (
         new.type is not EventType.REVOKED or new.void_from > new.effective_on
     ):

@@ -12,9 +12,10 @@ from ..actors import Actor, Role
 from ..errors import Invalid, NotFound
 from ..rules import BaseFacts, Subject
 from ..standing import EventType, Standing, StandingEvent, check_append, standing_on
-from ..store import StandingEventRow, TrainingBase
+from ..store import MisconductRecord, StandingEventRow, TrainingBase
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
+from .reversals import reverse_credits_from
 
 LEVELS = ("national", "provincial", "municipal", "county")
 
@@ -83,7 +84,7 @@ def events_of(ctx: Context, base_id: int) -> list[StandingEventRow]:
 
 def to_event(row: StandingEventRow) -> StandingEvent:
     return StandingEvent(EventType(row.type), row.effective_on, row.due_on, row.void_from,
-                         row.reason)
+                         row.reason, row.term_end, row.misconduct)
 
 
 @unit_of_work()
@@ -91,17 +92,44 @@ def append_standing_event(ctx: Context, actor: Actor, base_id: int, event: Stand
                           ) -> StandingEventRow:
     actor.require(Role.REGULATOR)
     base = base_in_reach(ctx, actor, base_id)
-    # Lock the base row so two regulators cannot interleave events (PostgreSQL).
+    return record_event(ctx, base, event, client_pk=actor.client_pk)
+
+
+def record_event(ctx: Context, base: TrainingBase, event: StandingEvent, *,
+                 client_pk: int | None = None, job: str | None = None) -> StandingEventRow:
+    """Append a standing event and what follows from it; does not commit.
+
+    A revocation with ``void_from`` reverses the base's credits for training from that
+    day (四川 第二十五条: 只收费不培训、考试考核流于形式 make those hours void); one for
+    misconduct is also kept as a 失信 record where the policy says so (威海 第二十条).
+    """
+    # Lock the base row so two writers cannot interleave its events (PostgreSQL).
     ctx.session.execute(select(TrainingBase.id).where(TrainingBase.id == base.id)
                         .with_for_update())
     check_append([to_event(r) for r in events_of(ctx, base.id)], event)
     row = StandingEventRow(
         base_id=base.id, type=str(event.type), effective_on=event.effective_on,
         due_on=event.due_on, void_from=event.void_from, reason=event.reason,
-        recorded_at=ctx.now(), recorded_by=actor.client_pk,
+        term_end=event.term_end, misconduct=event.misconduct,
+        recorded_at=ctx.now(), recorded_by=client_pk, recorded_by_job=job,
     )
     ctx.session.add(row)
     ctx.session.flush()
+    if event.type is EventType.REVOKED:
+        if event.void_from is not None:
+            reverse_credits_from(
+                ctx, base.id, event.void_from,
+                f"base revoked on {event.effective_on}; its credits for training from "
+                f"{event.void_from} are void: {event.reason}")
+        policy = ctx.policies.resolve_for_decision(base.jurisdiction_code, event.effective_on)
+        keep = policy.get("misconduct_credit_record")
+        if event.misconduct and keep is not None and keep.value:
+            ctx.session.add(MisconductRecord(
+                base_id=base.id, standing_event_id=row.id, host_unit=base.host_unit,
+                reason=event.reason, citation={**keep.citation.as_dict(),
+                                               "profile": policy.profile.key},
+                recorded_at=ctx.now()))
+            ctx.session.flush()
     return row
 
 

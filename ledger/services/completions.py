@@ -5,18 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import identity
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
-from ..journal import GENESIS, entry_hash
 from ..rules import (
     BaseFacts,
     Completion,
@@ -28,6 +27,7 @@ from ..rules import (
 )
 from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
 from .bases import base_facts
+from .chains import Chains
 from .context import Context, unit_of_work
 
 MAX_BATCH = 1000
@@ -57,43 +57,6 @@ def request_hash(payload: Any) -> str:
     return hashlib.sha256(
         json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
     ).hexdigest()
-
-
-class Chains:
-    """The head (last seq and hash) of each professional's journal chain."""
-
-    def __init__(self, ctx: Context, professional_ids: Iterable[int]):
-        self.ctx = ctx
-        ids = sorted(set(professional_ids))
-        self.heads: dict[int, tuple[int, str]] = {}
-        if ids:
-            last = (select(Entry.professional_id, func.max(Entry.seq).label("seq"))
-                    .where(Entry.professional_id.in_(ids))
-                    .group_by(Entry.professional_id).subquery())
-            rows = ctx.session.execute(
-                select(Entry.professional_id, Entry.seq, Entry.hash).join(
-                    last, (Entry.professional_id == last.c.professional_id)
-                    & (Entry.seq == last.c.seq))
-            )
-            self.heads = {pid: (seq, h) for pid, seq, h in rows}
-
-    def append(self, **fields: Any) -> Entry:
-        pid = fields["professional_id"]
-        seq, prev = self.heads.get(pid, (0, GENESIS))
-        entry = Entry(seq=seq + 1, prev_hash=prev, created_at=self.ctx.now(), **fields)
-        entry.hash = entry_hash(prev, hashed_fields(entry))
-        self.heads[pid] = (entry.seq, entry.hash)
-        self.ctx.session.add(entry)
-        return entry
-
-
-def hashed_fields(entry: Entry) -> dict[str, Any]:
-    return {
-        "professional": entry.professional_id, "seq": entry.seq, "kind": entry.kind,
-        "hours": entry.hours, "subject": entry.subject, "year": entry.year,
-        "posting": entry.posting_id, "reverses": entry.reverses_id,
-        "policy_version": entry.policy_version, "created_at": entry.created_at.isoformat(),
-    }
 
 
 def _filing(project: Project) -> Filing:
@@ -224,6 +187,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             id_hash=identity.keyed_hash(item.id_number, ctx.id_key),
             id_masked=identity.mask(item.id_number), name=item.name, hours=item.hours,
             subject=item.subject, training_dates=sorted(str(d) for d in item.training_dates),
+            trained_from=min(item.training_dates), trained_to=max(item.training_dates),
             assessment=item.assessment, minutes=item.minutes,
             content_hash=item.content_hash(), received_at=now,
             status="received", reasons=[], policy=None, decided_at=now,
@@ -346,3 +310,4 @@ def void_completion(ctx: Context, actor: Actor, posting_id: int, reason: str) ->
     result = receipt(posting, credit)
     result["reversal_entry_id"] = reversal.id if reversal else None
     return result
+

@@ -16,7 +16,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..journal import GENESIS, verify_chain
 from ..secrets import hash_secret
 from ..store import AccessLog, Entry, Posting, Professional, Project, TrainingBase
-from .completions import hashed_fields
+from .chains import hashed_fields
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
 

@@ -8,10 +8,13 @@ from .models import (  # noqa: F401
     Client,
     Entry,
     IdempotencyRecord,
+    JobRun,
     Jurisdiction,
+    MisconductRecord,
     Posting,
     Professional,
     Project,
+    Proposal,
     StandingEventRow,
     TrainingBase,
 )

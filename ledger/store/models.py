@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from .types import UTCDateTime
 
@@ -86,9 +87,13 @@ class StandingEventRow(Base):
     effective_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     void_from: Mapped[date | None] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)  # a recognition's last day
+    misconduct: Mapped[bool] = mapped_column(Boolean, default=False,  # 乱办班、乱收费、乱发证
+                                             server_default=false())
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+    recorded_by_job: Mapped[str | None] = mapped_column(String(64))
 
 
 class Project(Base):
@@ -145,6 +150,8 @@ class Posting(Base):
     hours: Mapped[Decimal] = mapped_column(HOURS)
     subject: Mapped[str] = mapped_column(String(20))
     training_dates: Mapped[list[Any]]
+    trained_from: Mapped[date] = mapped_column(Date)
+    trained_to: Mapped[date] = mapped_column(Date)
     assessment: Mapped[str] = mapped_column(String(20))
     minutes: Mapped[int | None] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -193,6 +200,51 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class Proposal(Base):
+    """Something a job found that a regulator must decide, e.g. revoking a base whose
+    rectification is overdue. ``basis`` makes a job's proposal idempotent."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (UniqueConstraint("kind", "basis"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    basis: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    citation: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    created_by_job: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+
+class MisconductRecord(Base):
+    """A 失信 record kept when a base is revoked for misconduct (威海 第二十条)."""
+
+    __tablename__ = "misconduct_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    standing_event_id: Mapped[int] = mapped_column(ForeignKey("standing_event.id"),
+                                                   unique=True)
+    host_unit: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    citation: Mapped[dict[str, Any]]
+    recorded_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """One run of a scheduled sweep and what it changed."""
+
+    __tablename__ = "job_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    as_of: Mapped[date] = mapped_column(Date)
+    changes: Mapped[list[Any]]
 
 
 class AccessLog(Base):

@@ -1,0 +1,53 @@
+"""Reversing credits in bulk: a revocation that voids a base's credits from a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import insert, select, update
+
+from ..journal import GENESIS, entry_hash
+from ..store import Entry, Posting
+from .chains import Chains, hashed_fields
+from .context import Context
+
+
+def reverse_credits_from(ctx: Context, base_id: int, void_from: date, reason: str) -> int:
+    """Reverse every standing credit of a base for training on or after ``void_from``.
+
+    Set-based: one query finds the credits, one executemany appends the reversals (each
+    professional's chain continued in order), one UPDATE marks the postings voided.
+    Returns how many credits were reversed. Does not commit.
+    """
+    reversed_ids = select(Entry.reverses_id).where(Entry.reverses_id.is_not(None))
+    credits = list(ctx.session.execute(
+        select(Entry.id, Entry.professional_id, Entry.hours, Entry.subject, Entry.year,
+               Entry.posting_id, Entry.project_id, Entry.policy_version)
+        .join(Posting, Posting.id == Entry.posting_id)
+        .where(Entry.base_id == base_id, Entry.kind == "credit",
+               Posting.trained_to >= void_from, Entry.id.not_in(reversed_ids))
+        .order_by(Entry.professional_id, Entry.id)
+    ))
+    if not credits:
+        return 0
+    heads = Chains(ctx, (c.professional_id for c in credits)).heads
+    now = ctx.now()
+    rows = []
+    for credit in credits:
+        seq, prev = heads.get(credit.professional_id, (0, GENESIS))
+        row = {
+            "professional_id": credit.professional_id, "seq": seq + 1, "kind": "reversal",
+            "hours": -credit.hours, "subject": credit.subject, "year": credit.year,
+            "posting_id": credit.posting_id, "base_id": base_id,
+            "project_id": credit.project_id, "reverses_id": credit.id,
+            "policy_version": credit.policy_version, "reason": reason, "created_at": now,
+            "prev_hash": prev,
+        }
+        row["hash"] = entry_hash(prev, hashed_fields(row))
+        heads[credit.professional_id] = (row["seq"], row["hash"])
+        rows.append(row)
+    ctx.session.execute(insert(Entry), rows)
+    ctx.session.execute(
+        update(Posting).where(Posting.id.in_({c.posting_id for c in credits}))
+        .values(status="voided"))
+    return len(rows)
