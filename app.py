@@ -20,12 +20,14 @@ from api import (
     policies,
     projects,
     reading,
+    regulation,
     schemas,
     tokens,
 )
 from api.db import db
 from ledger.clock import SandboxClock, SystemClock
 from ledger.policy import POLICY_DIR, load_book
+from ledger.services.context import WRITE_OPTION
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 
@@ -79,7 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_converter(docs.IdConverter, docs.id_schema)
     app.extensions["ledger_api"] = api
     api.ma_plugin.converter.add_attribute_function(schemas.decimal_as_string)
-    for module in (tokens, bases, projects, completions, reading, policies):
+    for module in (tokens, bases, projects, completions, reading, policies, regulation):
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
     return app
@@ -115,5 +117,7 @@ def _tune(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # Take the write lock up front: a read that later writes cannot deadlock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A unit of work takes the write lock up front, so a read that later writes
+        # never fails on a stale snapshot; plain reads stay deferred and block no one.
+        write = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

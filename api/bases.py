@@ -78,7 +78,8 @@ class StandingEvents(MethodView):
     def post(self, data, base_id):
         """Append a standing event: recognised, rectification ordered, revoked, ..."""
         event = StandingEvent(EventType(data["type"]), data["effective_on"], data["due_on"],
-                              data["void_from"], data["reason"])
+                              data["void_from"], data["reason"], data["term_end"],
+                              data["misconduct"])
         return bases.append_standing_event(ledger_context(), g.actor, base_id, event)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from datetime import datetime
 from pathlib import Path
@@ -14,10 +15,12 @@ from sqlalchemy import func, select
 from ledger.actors import Role
 from ledger.clock import CHINA, SandboxClock
 from ledger.services import bases, clients, reading
+from ledger.services.jobs import JOBS
 from ledger.services.jurisdictions import ensure_jurisdictions
 from ledger.standing import EventType, StandingEvent
 from ledger.store import Client
 
+from . import scheduler
 from .db import db, ledger_context
 
 cli = Blueprint("ledger_cli", __name__, cli_group="ledger")
@@ -34,6 +37,26 @@ def create_client_command(role, name, jurisdiction, base_id):
                                            jurisdiction=jurisdiction, base_id=base_id)
     click.echo(json.dumps({"client_id": client.client_id, "client_secret": secret,
                            "role": role, "jurisdiction": jurisdiction, "base_id": base_id}))
+
+
+@cli.cli.command("run-job")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+def run_job_command(name):
+    """Run one scheduled sweep now and print what it changed as JSON."""
+    logging.basicConfig(level=logging.INFO)
+    changes = scheduler.run_in_app(current_app._get_current_object(), name)
+    click.echo(json.dumps({"job": name, "skipped": changes is None, "changes": changes or []},
+                          ensure_ascii=False))
+
+
+@cli.cli.command("scheduler")
+def scheduler_command():
+    """Run the scheduler process: every sweep on its daily schedule (Beijing time)."""
+    logging.basicConfig(level=logging.INFO)
+    process = scheduler.build_scheduler(current_app._get_current_object())
+    for job in process.get_jobs():
+        click.echo(f"{job.name}: {job.trigger}")
+    process.start()
 
 
 @cli.cli.command("demo")

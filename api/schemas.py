@@ -162,6 +162,11 @@ class StandingEventCreateSchema(Schema):
     void_from = fields.Date(allow_none=True, load_default=None,
                             metadata={"description": "for a revocation: credits from this date "
                                                      "on are void"})
+    term_end = fields.Date(allow_none=True, load_default=None,
+                           metadata={"description": "for a recognition: its term's last day"})
+    misconduct = fields.Boolean(load_default=False, metadata={
+        "description": "for a revocation: 乱办班、乱收费、乱发证 (kept as a 失信 record where the "
+                       "policy says so)"})
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -172,8 +177,11 @@ class StandingEventSchema(Schema):
     effective_on = fields.Date(required=True)
     due_on = fields.Date(allow_none=True)
     void_from = fields.Date(allow_none=True)
+    term_end = fields.Date(allow_none=True)
+    misconduct = fields.Boolean()
     reason = fields.String()
     recorded_at = fields.DateTime(required=True)
+    recorded_by_job = fields.String(allow_none=True)
 
 
 class ClientCreateSchema(Schema):
@@ -481,3 +489,42 @@ class JurisdictionPolicySchema(Schema):
         "description": "the profile in force, then the ones it falls back on, in order"})
     history = fields.List(fields.Nested(PolicyProfileSchema), required=True, metadata={
         "description": "every version of this jurisdiction's own profile"})
+
+
+# --- regulation -------------------------------------------------------------------
+
+
+class ProposalQuerySchema(Schema):
+    status = fields.String(load_default="open",
+                           validate=validate.OneOf(["open", "accepted", "dismissed"]))
+
+
+class ProposalSchema(Schema):
+    id = fields.Integer(required=True)
+    base_id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    reason = fields.String(required=True)
+    citation = fields.Dict()
+    created_at = fields.DateTime(required=True)
+    created_by_job = fields.String()
+    status = fields.String(required=True)
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class ProposalDecisionSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["accepted", "dismissed"]))
+    effective_on = fields.Date(load_default=None, allow_none=True,
+                               metadata={"description": "the revocation's date; today if absent"})
+    void_from = fields.Date(load_default=None, allow_none=True)
+    misconduct = fields.Boolean(load_default=False)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class MisconductRecordSchema(Schema):
+    id = fields.Integer(required=True)
+    base_id = fields.Integer(required=True)
+    standing_event_id = fields.Integer(required=True)
+    host_unit = fields.String(required=True)
+    reason = fields.String(required=True)
+    citation = fields.Dict()
+    recorded_at = fields.DateTime(required=True)

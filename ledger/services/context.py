@@ -9,10 +9,14 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..clock import Clock, business_date
 from ..policy import PolicyBook
+
+# An execution option a unit of work sets on its connection; on SQLite the app begins
+# such a transaction with BEGIN IMMEDIATE (see app._tune).
+WRITE_OPTION = "ledger_write"
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -32,6 +36,17 @@ class Context:
         return business_date(self.clock.now())
 
 
+def _begin_writing(session: Session) -> None:
+    """End whatever read transaction is open and begin one meant to write."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        if session.get_bind().dialect.name != "sqlite":
+            return  # PostgreSQL's row locks and constraints need no special begin
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+
+
 def unit_of_work(retries: int = 3) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """Commit on success, roll back on any error, and retry a lost race.
 
@@ -45,6 +60,7 @@ def unit_of_work(retries: int = 3) -> Callable[[Callable[P, T]], Callable[P, T]]
         def run(ctx: Context, *args: P.args, **kwargs: P.kwargs) -> T:
             for attempt in range(retries):
                 try:
+                    _begin_writing(ctx.session)
                     result = fn(ctx, *args, **kwargs)
                     ctx.session.commit()
                     return result
