@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from ledger.services import bases, clients
 from ledger.standing import EventType, StandingEvent
 from ledger.store import TrainingBase
 
 from .db import ledger_context
-from .docs import secured
+from .docs import errors, secured
 from .schemas import (
     BaseCreateSchema,
     BaseSchema,
@@ -53,7 +54,7 @@ def get_base(base_id):
 @blp.route("/bases/<id:base_id>/standing", methods=["GET"])
 @blp.response(200, StandingSchema)
 @secured(blp, 404)
-@blp.arguments(StandingQuerySchema, location="query")
+@blp.arguments(StandingQuerySchema, location="query", unknown=RAISE)
 def get_standing(query, base_id):
     """A base's standing on a date (today if absent)"""
     ctx = ledger_context()
@@ -97,7 +98,8 @@ def create_base_client(data, base_id):
 
 @blp.route("/registry/bases", methods=["GET"])
 @blp.response(200, RegistryEntrySchema(many=True))
-@blp.arguments(RegistryQuerySchema, location="query")
+@errors(blp, 400)
+@blp.arguments(RegistryQuerySchema, location="query", unknown=RAISE)
 def registry(query):
     """The public register of bases with their standing (公布); no token needed"""
     ctx = ledger_context()

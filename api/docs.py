@@ -28,7 +28,7 @@ def secured(blp: Blueprint, *statuses: int):
     """Require a bearer token (checked before the body is parsed) and document it."""
 
     def decorate(view):
-        view = errors(blp, 401, *statuses)(authenticated(view))
+        view = errors(blp, 400, 401, *statuses)(authenticated(view))
         return blp.doc(security=BEARER)(view)
 
     return decorate

@@ -7,6 +7,7 @@ from datetime import date
 from fractions import Fraction
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from ledger import jurisdiction as divisions
 from ledger.errors import NotFound
@@ -34,7 +35,8 @@ def _profile(profile: Profile, on: date) -> dict:
 
 @blp.route("/policies", methods=["GET"])
 @blp.response(200, PolicyProfileSchema(many=True))
-@blp.arguments(PolicyQuerySchema, location="query")
+@errors(blp, 400)
+@blp.arguments(PolicyQuerySchema, location="query", unknown=RAISE)
 def in_force(query):
     """Every jurisdiction's profile in force on a date (today if absent)"""
     ctx = ledger_context()
@@ -45,8 +47,8 @@ def in_force(query):
 
 @blp.route("/policies/<string(length=6):code>", methods=["GET"])
 @blp.response(200, JurisdictionPolicySchema)
-@errors(blp, 404)
-@blp.arguments(PolicyQuerySchema, location="query")
+@errors(blp, 400, 404)
+@blp.arguments(PolicyQuerySchema, location="query", unknown=RAISE)
 def for_jurisdiction(query, code):
     """What applies in a jurisdiction on a date, and its own profiles' history"""
     ctx = ledger_context()

@@ -7,6 +7,7 @@ import json
 
 from flask import g
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from ledger.services import reading
 
@@ -31,7 +32,7 @@ blp = Blueprint("reading", __name__, url_prefix="/v1",
 @blp.route("/me/hours", methods=["GET"])
 @blp.response(200, HoursSchema)
 @secured(blp, 404, 422)
-@blp.arguments(YearsQuerySchema, location="query")
+@blp.arguments(YearsQuerySchema, location="query", unknown=RAISE)
 def my_hours(query):
     """My hours per year and subject, compliance, and what did not credit and why"""
     return reading.my_hours(ledger_context(), g.actor, query.get("year_from"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from ledger.services import proposals
 
@@ -23,7 +24,7 @@ blp = Blueprint("regulation", __name__, url_prefix="/v1",
 @blp.route("/proposals", methods=["GET"])
 @blp.response(200, ProposalSchema(many=True))
 @secured(blp, 404)
-@blp.arguments(ProposalQuerySchema, location="query")
+@blp.arguments(ProposalQuerySchema, location="query", unknown=RAISE)
 def list_proposals(query):
     """Proposals in the regulator's jurisdiction (open ones unless asked otherwise)"""
     return proposals.list_proposals(ledger_context(), g.actor, query["status"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -13,12 +14,17 @@ from ledger.standing import EventType
 
 SUBJECTS = ("public", "professional")
 ROLES = ("regulator", "committee")
-TENTH = Decimal("0.1")
 
 
-def one_decimal_place(value: Decimal) -> None:
-    if value != value.quantize(TENTH):
-        raise ValidationError("use at most one decimal place")
+def places(n: int):
+    """At most ``n`` decimal places; never rounds a value silently."""
+
+    def check(value: Decimal) -> None:
+        exponent = value.as_tuple().exponent
+        if not isinstance(exponent, int) or exponent < -n:
+            raise ValidationError(f"use at most {n} decimal place(s)")
+
+    return check
 
 
 def decimal_between(low: str, high: str):
@@ -47,10 +53,21 @@ def decimal_as_string(_converter, field, **_kw) -> dict:
     return {}
 
 
+class DecimalString(fields.Decimal):
+    """A decimal sent as a string matching the field's pattern (never a float, never
+    1e2): what the contract says is exactly what is accepted."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        pattern = self.metadata.get("pattern", SIGNED_DECIMAL)
+        if not isinstance(value, str) or not re.fullmatch(pattern, value):
+            raise ValidationError(f"a decimal as a string matching {pattern}")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def Hours(**kw) -> fields.Decimal:  # noqa: N802 - a field factory reads like a field
-    return fields.Decimal(
+    return DecimalString(
         as_string=True,
-        validate=[decimal_between("0.1", "9999.9"), one_decimal_place],
+        validate=[decimal_between("0.1", "9999.9"), places(1)],
         metadata={"description": "学时, a decimal with one place", "example": "8.0",
                   "pattern": HOURS_PATTERN},
         **kw,
@@ -66,14 +83,16 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 
-def Year(**kw) -> fields.Integer:  # noqa: N802
-    return fields.Integer(validate=validate.Range(min=FIRST_YEAR, max=2100), **kw)
+def Year(*, strict: bool = True, **kw) -> fields.Integer:  # noqa: N802
+    """A year; strict (no 2025.0) in a JSON body, not in a query string, where all is text."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=FIRST_YEAR, max=2100),
+                          **kw)
 
 
 class ProblemSchema(Schema):
     type = fields.String()
     title = fields.String()
-    status = fields.Integer()
+    status = fields.Integer(strict=True)
     detail = fields.String()
     code = fields.String(required=True, metadata={"description": "stable machine-readable code"})
     instance = fields.String()
@@ -96,7 +115,7 @@ class TokenRequestSchema(Schema):
 class TokenSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True)
-    expires_in = fields.Integer(required=True)
+    expires_in = fields.Integer(strict=True, required=True)
 
 
 class JwksSchema(Schema):
@@ -131,7 +150,7 @@ class BaseCreateSchema(Schema):
 
 
 class BaseSchema(Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(strict=True, required=True)
     name = fields.String(required=True)
     level = fields.String(required=True)
     jurisdiction = fields.String(required=True, attribute="jurisdiction_code")
@@ -171,8 +190,8 @@ class StandingEventCreateSchema(Schema):
 
 
 class StandingEventSchema(Schema):
-    id = fields.Integer(required=True)
-    base_id = fields.Integer(required=True)
+    id = fields.Integer(strict=True, required=True)
+    base_id = fields.Integer(strict=True, required=True)
     type = fields.String(required=True)
     effective_on = fields.Date(required=True)
     due_on = fields.Date(allow_none=True)
@@ -192,7 +211,7 @@ class ClientCredentialsSchema(Schema):
     client_id = fields.String(required=True)
     client_secret = fields.String(required=True)
     role = fields.String(required=True)
-    base_id = fields.Integer(allow_none=True)
+    base_id = fields.Integer(strict=True, allow_none=True)
     jurisdiction = fields.String(allow_none=True, attribute="jurisdiction_code")
 
 
@@ -208,19 +227,20 @@ class ProjectCreateSchema(Schema):
     start_on = fields.Date(required=True)
     end_on = fields.Date(required=True)
     hours = Hours(required=True)
-    fee = fields.Decimal(as_string=True, required=True,
-                         validate=decimal_between("0", "999999.99"),
-                         places=2, metadata={"pattern": MONEY_PATTERN, "example": "600.00"})
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
-    plan_year = fields.Integer(allow_none=True, load_default=None,
+    fee = DecimalString(as_string=True, required=True,
+                         validate=[decimal_between("0", "999999.99"), places(2)],
+                         metadata={"pattern": MONEY_PATTERN, "example": "600.00"})
+    capacity = fields.Integer(strict=True, required=True,
+                              validate=validate.Range(min=1, max=1_000_000))
+    plan_year = fields.Integer(strict=True, allow_none=True, load_default=None,
                                validate=validate.Range(min=FIRST_YEAR, max=2100),
                                metadata={"description": "the annual plan's year; null for a "
                                                         "one-off filing (一事一报)"})
 
 
 class ProjectSchema(Schema):
-    id = fields.Integer(required=True)
-    base_id = fields.Integer(required=True)
+    id = fields.Integer(strict=True, required=True)
+    base_id = fields.Integer(strict=True, required=True)
     title = fields.String(required=True)
     subject = fields.String(required=True)
     field = fields.String(required=True)
@@ -229,8 +249,8 @@ class ProjectSchema(Schema):
     end_on = fields.Date(required=True)
     hours = fields.Decimal(as_string=True, required=True)
     fee = fields.Decimal(as_string=True, required=True)
-    capacity = fields.Integer(required=True)
-    plan_year = fields.Integer(allow_none=True)
+    capacity = fields.Integer(strict=True, required=True)
+    plan_year = fields.Integer(strict=True, allow_none=True)
     submitted_at = fields.DateTime(required=True)
     submitted_on = fields.Date(required=True, metadata={"description": "Beijing date of filing"})
     status = fields.String(required=True)
@@ -249,7 +269,8 @@ class ProjectDecisionSchema(Schema):
 class CompletionItemSchema(Schema):
     external_id = Text(128, required=True,
                        metadata={"description": "the LMS's own id, unique per base"})
-    project_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    project_id = fields.Integer(strict=True, required=True,
+                                validate=validate.Range(min=1, max=MAX_ID))
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=32),
                               metadata={"description": "18-character resident ID number"})
     name = Text(100, required=True)
@@ -259,7 +280,7 @@ class CompletionItemSchema(Schema):
                                  validate=validate.Length(min=1, max=366))
     assessment = fields.String(required=True,
                                validate=validate.OneOf(["passed", "failed", "absent"]))
-    minutes = fields.Integer(load_default=None, allow_none=True,
+    minutes = fields.Integer(strict=True, load_default=None, allow_none=True,
                              validate=validate.Range(min=1, max=1_000_000),
                              metadata={"description": "minutes attended, where the LMS "
                                                       "measures them"})
@@ -279,14 +300,14 @@ class ReasonSchema(Schema):
 
 class ReceiptSchema(Schema):
     external_id = fields.String(required=True)
-    posting_id = fields.Integer(required=True)
+    posting_id = fields.Integer(strict=True, required=True)
     status = fields.String(required=True,
                            metadata={"description": "credited, rejected, held or voided"})
-    entry_id = fields.Integer(allow_none=True)
-    reversal_entry_id = fields.Integer(allow_none=True)
+    entry_id = fields.Integer(strict=True, allow_none=True)
+    reversal_entry_id = fields.Integer(strict=True, allow_none=True)
     hours = fields.String(allow_none=True)
     subject = fields.String(allow_none=True)
-    year = fields.Integer(allow_none=True)
+    year = fields.Integer(strict=True, allow_none=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     policy = fields.Dict(allow_none=True)
     replayed = fields.Boolean(required=True)
@@ -294,7 +315,7 @@ class ReceiptSchema(Schema):
 
 class ReceiptsSchema(Schema):
     receipts = fields.List(fields.Nested(ReceiptSchema), required=True)
-    summary = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True), required=True)
 
 
 class VoidSchema(Schema):
@@ -305,32 +326,32 @@ class VoidSchema(Schema):
 
 
 class YearsQuerySchema(Schema):
-    year_from = Year()
-    year_to = Year()
+    year_from = Year(strict=False)
+    year_to = Year(strict=False)
 
 
 class ProjectRefSchema(Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     title = fields.String()
     start_on = fields.Date()
     end_on = fields.Date()
 
 
 class BaseRefSchema(Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     name = fields.String()
     registry_number = fields.String(allow_none=True)
 
 
 class EntrySchema(Schema):
-    id = fields.Integer(required=True)
-    seq = fields.Integer(required=True)
+    id = fields.Integer(strict=True, required=True)
+    seq = fields.Integer(strict=True, required=True)
     kind = fields.String(required=True)
     hours = fields.Decimal(as_string=True, required=True)
     subject = fields.String(required=True)
-    year = fields.Integer(required=True)
-    posting_id = fields.Integer(required=True)
-    reverses_id = fields.Integer(allow_none=True)
+    year = fields.Integer(strict=True, required=True)
+    posting_id = fields.Integer(strict=True, required=True)
+    reverses_id = fields.Integer(strict=True, allow_none=True)
     reason = fields.String()
     policy_version = fields.String()
     created_at = fields.DateTime()
@@ -350,7 +371,7 @@ class ComplianceSchema(Schema):
 
 
 class YearSchema(Schema):
-    year = fields.Integer(required=True)
+    year = fields.Integer(strict=True, required=True)
     public = fields.Decimal(as_string=True, required=True)
     professional = fields.Decimal(as_string=True, required=True)
     total = fields.Decimal(as_string=True, required=True)
@@ -365,18 +386,18 @@ class WhoSchema(Schema):
 
 
 class ChainSchema(Schema):
-    length = fields.Integer()
-    head_seq = fields.Integer()
+    length = fields.Integer(strict=True)
+    head_seq = fields.Integer(strict=True)
     head_hash = fields.String()
     intact = fields.Boolean()
 
 
 class NotCreditedSchema(Schema):
-    posting_id = fields.Integer()
+    posting_id = fields.Integer(strict=True)
     external_id = fields.String()
     status = fields.String()
     base = fields.Nested(BaseRefSchema)
-    project_id = fields.Integer()
+    project_id = fields.Integer(strict=True)
     hours = fields.Decimal(as_string=True)
     training_dates = fields.List(fields.String())
     reasons = fields.List(fields.Nested(ReasonSchema))
@@ -391,7 +412,7 @@ class HoursSchema(Schema):
 
 
 class AccessLogSchema(Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(strict=True, required=True)
     at = fields.DateTime(required=True)
     accessor_role = fields.String(required=True)
     accessor_name = fields.String(required=True)
@@ -420,8 +441,8 @@ class VerificationReportSchema(Schema):
     verified_at = fields.DateTime(required=True)
     verified_by = fields.Nested(VerifiedBySchema, required=True)
     purpose = fields.String(required=True)
-    year_from = fields.Integer(required=True)
-    year_to = fields.Integer(required=True)
+    year_from = fields.Integer(strict=True, required=True)
+    year_to = fields.Integer(strict=True, required=True)
 
 
 class VerificationSchema(Schema):
@@ -500,8 +521,8 @@ class ProposalQuerySchema(Schema):
 
 
 class ProposalSchema(Schema):
-    id = fields.Integer(required=True)
-    base_id = fields.Integer(required=True)
+    id = fields.Integer(strict=True, required=True)
+    base_id = fields.Integer(strict=True, required=True)
     kind = fields.String(required=True)
     reason = fields.String(required=True)
     citation = fields.Dict()
@@ -521,9 +542,9 @@ class ProposalDecisionSchema(Schema):
 
 
 class MisconductRecordSchema(Schema):
-    id = fields.Integer(required=True)
-    base_id = fields.Integer(required=True)
-    standing_event_id = fields.Integer(required=True)
+    id = fields.Integer(strict=True, required=True)
+    base_id = fields.Integer(strict=True, required=True)
+    standing_event_id = fields.Integer(strict=True, required=True)
     host_unit = fields.String(required=True)
     reason = fields.String(required=True)
     citation = fields.Dict()

@@ -18,7 +18,7 @@ blp = Blueprint("auth", __name__, description="Access tokens and signing keys")
 @blp.route("/v1/auth/token", methods=["POST"])
 @blp.arguments(TokenRequestSchema, location="form")
 @blp.response(200, TokenSchema)
-@errors(blp, 401)
+@errors(blp, 400, 401)
 def token(form):
     """Issue an access token for client credentials or a professional's password"""
     ctx = ledger_context()
