@@ -17,6 +17,7 @@ from api import (
     completions,
     docs,
     errors,
+    lifecycle,
     policies,
     projects,
     reading,
@@ -81,7 +82,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_converter(docs.IdConverter, docs.id_schema)
     app.extensions["ledger_api"] = api
     api.ma_plugin.converter.add_attribute_function(schemas.decimal_as_string)
-    for module in (tokens, bases, projects, completions, reading, policies, regulation):
+    for module in (tokens, bases, projects, completions, reading, policies, regulation,
+                   lifecycle):
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
     return app

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.services import bases, clients
+from ledger.services import assessments, bases, clients
 from ledger.standing import EventType, StandingEvent
 from ledger.store import TrainingBase
 
@@ -105,5 +105,10 @@ def registry(query):
     ctx = ledger_context()
     on = query.get("on") or ctx.today()
     rows = bases.registry(ctx, on, query.get("jurisdiction"))
+    ids = [base.id for base, _ in rows]
+    changes = bases.changes_of(ctx, ids)
+    published = assessments.published(ctx, ids)
     return [{**{c.key: getattr(base, c.key) for c in TrainingBase.__table__.columns},
-             "standing": _standing(standing, on)} for base, standing in rows]
+             "standing": _standing(standing, on),
+             "assessments": published.get(base.id, []),
+             "changes": changes.get(base.id, [])} for base, standing in rows]

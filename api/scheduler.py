@@ -25,6 +25,10 @@ SCHEDULE = {
     "expire-terms": {"hour": 0, "minute": 10},
     "overdue-rectifications": {"hour": 0, "minute": 20},
     "decide-held": {"hour": 6, "minute": 0},
+    "notices": {"hour": 0, "minute": 30},
+    "missing-annual-plans": {"hour": 1, "minute": 0},
+    "inactivity": {"hour": 1, "minute": 30},
+    "reminders": {"hour": 8, "minute": 0},
 }
 
 

@@ -161,8 +161,25 @@ class BaseSchema(Schema):
     scope_fields = fields.List(fields.String(), required=True)
 
 
+class PublishedAssessmentSchema(Schema):
+    year = fields.Integer(required=True)
+    outcome = fields.String(required=True)
+
+
+class RecordChangeSchema(Schema):
+    field = fields.String(required=True)
+    old = fields.String(required=True)
+    new = fields.String(required=True)
+    effective_on = fields.Date(required=True)
+
+
 class RegistryEntrySchema(BaseSchema):
+    contact = fields.String()
     standing = fields.Nested(StandingSchema, required=True)
+    assessments = fields.List(fields.Nested(PublishedAssessmentSchema), required=True,
+                              metadata={"description": "published assessment results"})
+    changes = fields.List(fields.Nested(RecordChangeSchema), required=True,
+                          metadata={"description": "changes of name, contact, affiliation"})
 
 
 class RegistryQuerySchema(Schema):
@@ -538,6 +555,8 @@ class ProposalDecisionSchema(Schema):
                                metadata={"description": "the revocation's date; today if absent"})
     void_from = fields.Date(load_default=None, allow_none=True)
     misconduct = fields.Boolean(load_default=False)
+    due_on = fields.Date(load_default=None, allow_none=True,
+                         metadata={"description": "for a rectification: its due date"})
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -549,3 +568,134 @@ class MisconductRecordSchema(Schema):
     reason = fields.String(required=True)
     citation = fields.Dict()
     recorded_at = fields.DateTime(required=True)
+
+
+class ApplicationCreateSchema(Schema):
+    name = Text(200, required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    jurisdiction = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    host_unit = Text(200, required=True)
+    supervising_unit = Text(200, required=True)
+    contact = fields.String(load_default="", validate=validate.Length(max=200))
+    scope_subjects = fields.List(fields.String(validate=validate.OneOf(SUBJECTS)),
+                                 load_default=list(SUBJECTS),
+                                 validate=validate.Length(min=1, max=2))
+    scope_fields = fields.List(Text(100), load_default=list, validate=validate.Length(max=50))
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True)
+    jurisdiction = fields.String(attribute="jurisdiction_code", required=True)
+    host_unit = fields.String(required=True)
+    supervising_unit = fields.String(required=True)
+    status = fields.String(required=True)
+    submitted_at = fields.DateTime(required=True)
+    notice_from = fields.Date(allow_none=True)
+    notice_until = fields.Date(allow_none=True)
+    steps = fields.List(fields.Dict(), required=True)
+    base_id = fields.Integer(allow_none=True)
+
+
+class ApplicationStepSchema(Schema):
+    step = fields.String(required=True, validate=validate.OneOf(
+        ["recommend", "decline", "pass_review", "fail_review", "open_notice", "object",
+         "close_notice", "recognise"]))
+    on = fields.Date(load_default=None, allow_none=True,
+                     metadata={"description": "when it happened; today if absent"})
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    fraud = fields.Boolean(load_default=False,
+                           metadata={"description": "with fail_review: the applicant cheated"})
+    registry_number = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=64))
+    term_end = fields.Date(load_default=None, allow_none=True)
+
+
+class PlanItemSchema(Schema):
+    title = Text(300, required=True)
+    subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
+    field = Text(100, required=True)
+    mode = fields.String(required=True, validate=validate.OneOf(MODES))
+    start_on = fields.Date(required=True)
+    end_on = fields.Date(required=True)
+    hours = Hours(required=True)
+    fee = DecimalString(as_string=True, required=True,
+                        validate=[decimal_between("0", "999999.99"), places(2)],
+                        metadata={"pattern": MONEY_PATTERN})
+    capacity = fields.Integer(strict=True, required=True,
+                              validate=validate.Range(min=1, max=1_000_000))
+
+
+class PlanCreateSchema(Schema):
+    year = Year(required=True)
+    summary = Text(20000, required=True,
+                   metadata={"description": "the execution summary of the year before"})
+    items = fields.List(fields.Nested(PlanItemSchema), required=True,
+                        validate=validate.Length(min=1, max=500))
+
+
+class PlanSchema(Schema):
+    id = fields.Integer(required=True)
+    base_id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    summary = fields.String(required=True)
+    items = fields.List(fields.Dict(), required=True)
+    submitted_at = fields.DateTime(required=True)
+    submitted_on = fields.Date(required=True)
+    status = fields.String(required=True)
+    approved_by = fields.String(allow_none=True)
+    filed_at = fields.DateTime(allow_none=True)
+
+
+class PlanApprovalSchema(Schema):
+    approver = Text(200, required=True, metadata={"description": "the supervising unit"})
+
+
+class AssessmentQuerySchema(Schema):
+    year = Year(strict=False, required=True)
+
+
+class AssessmentCreateSchema(Schema):
+    year = Year(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(["pass", "fail"]))
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+    publish = fields.Boolean(load_default=False)
+
+
+class AssessmentFactsSchema(Schema):
+    facts = fields.Dict(required=True)
+
+
+class AssessmentSchema(Schema):
+    id = fields.Integer(required=True)
+    base_id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    outcome = fields.String(required=True)
+    note = fields.String()
+    facts = fields.Dict(required=True)
+    published = fields.Boolean(required=True)
+    recorded_at = fields.DateTime(required=True)
+
+
+class ChangeCreateSchema(Schema):
+    field = fields.String(required=True, validate=validate.OneOf(
+        ["name", "contact", "host_unit", "supervising_unit"]))
+    new = Text(200, required=True)
+    effective_on = fields.Date(required=True)
+
+
+class ChangeSchema(Schema):
+    id = fields.Integer(required=True)
+    field = fields.String(required=True)
+    old = fields.String(required=True)
+    new = fields.String(required=True)
+    effective_on = fields.Date(required=True)
+    recorded_at = fields.DateTime(required=True)
+
+
+class ReminderSchema(Schema):
+    kind = fields.String(required=True)
+    deadline = fields.Date(required=True)
+    message = fields.String(required=True)
+    created_at = fields.DateTime(required=True)

@@ -247,7 +247,9 @@ def direct_rows(app, world: World, start: int, n: int) -> dict[str, list[dict[st
             "project_id": world.project_id, "professional_id": pid, "id_hash": id_hash,
             "id_masked": masked, "name": name(i), "hours": Decimal(HOURS),
             "subject": "professional", "training_dates": TRAINING_DATES,
-            "assessment": "passed", "content_hash": hashlib.sha256(number.encode()).hexdigest(),
+            "trained_from": date.fromisoformat(TRAINING_DATES[0]),
+            "trained_to": date.fromisoformat(TRAINING_DATES[-1]), "assessment": "passed",
+            "content_hash": hashlib.sha256(number.encode()).hexdigest(),
             "received_at": now, "status": sample.status, "reasons": sample.reasons,
             "policy": sample.policy, "decided_at": now,
         })

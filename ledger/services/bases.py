@@ -12,7 +12,7 @@ from ..actors import Actor, Role
 from ..errors import Invalid, NotFound
 from ..rules import BaseFacts, Subject
 from ..standing import EventType, Standing, StandingEvent, check_append, standing_on
-from ..store import MisconductRecord, StandingEventRow, TrainingBase
+from ..store import BaseChange, MisconductRecord, StandingEventRow, TrainingBase
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
 from .reversals import reverse_credits_from
@@ -162,3 +162,35 @@ def registry(ctx: Context, on: date, jurisdiction: str | None = None
     for row in rows:
         by_base.setdefault(row.base_id, []).append(to_event(row))
     return [(b, standing_on(by_base.get(b.id, []), on)) for b in bases]
+
+
+CHANGEABLE = ("name", "contact", "host_unit", "supervising_unit")
+
+
+@unit_of_work()
+def change_record(ctx: Context, actor: Actor, base_id: int, field: str, new: str,
+                  effective_on: date) -> BaseChange:
+    """File a change of name, contact or affiliation (淄博 第三十一条, 威海 第二十七条,
+    四川 第三十四条, 上海 第三十八条); the old value stays in the history."""
+    actor.require(Role.REGULATOR)
+    base = base_in_reach(ctx, actor, base_id)
+    if field not in CHANGEABLE:
+        raise Invalid(f"field must be one of {CHANGEABLE}", code="field_not_changeable")
+    old = getattr(base, field)
+    if old == new:
+        raise Invalid(f"{field} is already {new!r}", code="change_is_no_change")
+    change = BaseChange(base_id=base.id, field=field, old=old, new=new,
+                        effective_on=effective_on, recorded_at=ctx.now(),
+                        recorded_by=actor.client_pk)
+    setattr(base, field, new)
+    ctx.session.add(change)
+    ctx.session.flush()
+    return change
+
+
+def changes_of(ctx: Context, base_ids: list[int]) -> dict[int, list[BaseChange]]:
+    out: dict[int, list[BaseChange]] = {}
+    for change in ctx.session.scalars(select(BaseChange).where(BaseChange.base_id.in_(base_ids))
+                                      .order_by(BaseChange.id)):
+        out.setdefault(change.base_id, []).append(change)
+    return out

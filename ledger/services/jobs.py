@@ -12,14 +12,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..standing import EventType, StandingEvent, Status, standing_on
-from ..store import JobRun, Posting, Project, Proposal, TrainingBase
+from ..store import AnnualPlan, JobRun, Posting, Project, Proposal, Reminder, TrainingBase
+from .applications import close_ended_notices
 from .bases import events_of, record_event, to_event
 from .completions import redecide_held
 from .context import Context
+from .plans import plan_deadline
 
 Change = dict[str, Any]
 
@@ -98,10 +100,109 @@ def _lock_key(name: str) -> int:
                           "big") >> 1
 
 
+def missing_annual_plans(ctx: Context) -> list[Change]:
+    """After the plan deadline, a base in good standing then with no plan filed by it is
+    proposed for rectification (淄博 第十九、二十三条; 威海 第十六、十九条; ...)."""
+    year = ctx.today().year
+    changes = []
+    for base, events, _standing in _bases_with_standing(ctx):
+        due = plan_deadline(ctx, base.jurisdiction_code, year)
+        if due is None or ctx.today() <= due[0]:
+            continue
+        if not standing_on(events, due[0]).good:
+            continue
+        plan = ctx.session.scalar(select(AnnualPlan).where(AnnualPlan.base_id == base.id,
+                                                           AnnualPlan.year == year))
+        if plan is not None and plan.submitted_on <= due[0]:
+            continue
+        if _propose(ctx, base, "rectification", f"plan:{base.id}:{year}",
+                    f"no {year} annual plan was submitted by {due[0]}", due[1],
+                    "missing-annual-plans"):
+            changes.append({"base_id": base.id, "proposal": "rectification", "year": year})
+    return changes
+
+
+def inactivity(ctx: Context) -> list[Change]:
+    """常州 第八条: no activity for a year removes status; proposed to the regulator."""
+    today = ctx.today()
+    changes = []
+    for base, events, standing in _bases_with_standing(ctx):
+        policy = ctx.policies.resolve_for_decision(base.jurisdiction_code, today)
+        limit = policy.get("inactivity_removes_after_days")
+        if limit is None or not standing.good:
+            continue
+        last = max(filter(None, [
+            max((e.effective_on for e in events if e.type is EventType.RECOGNISED),
+                default=None),
+            ctx.session.scalar(select(func.max(Project.submitted_on))
+                               .where(Project.base_id == base.id)),
+            ctx.session.scalar(select(func.max(Posting.trained_to))
+                               .where(Posting.base_id == base.id)),
+        ]))
+        if (today - last).days <= limit.value:
+            continue
+        if _propose(ctx, base, "revocation", f"inactive:{base.id}:{last}",
+                    f"no continuing-education activity since {last}",
+                    {**limit.citation.as_dict(), "profile": policy.profile.key},
+                    "inactivity"):
+            changes.append({"base_id": base.id, "proposal": "revocation", "inactive_since":
+                            str(last)})
+    return changes
+
+
+def reminders(ctx: Context) -> list[Change]:
+    """Remind bases ahead of their deadlines: next year's plan, a rectification's due date."""
+    today = ctx.today()
+    changes = []
+    for base, _events, standing in _bases_with_standing(ctx):
+        if not standing.good:
+            continue
+        ahead = ctx.policies.resolve_for_decision(base.jurisdiction_code, today).value(
+            "reminder_days_before")
+        due = plan_deadline(ctx, base.jurisdiction_code, today.year + 1)
+        wanted = []
+        if due is not None and 0 <= (due[0] - today).days <= ahead and not ctx.session.scalar(
+                select(AnnualPlan.id).where(AnnualPlan.base_id == base.id,
+                                            AnnualPlan.year == today.year + 1)):
+            wanted.append(("annual_plan", due[0],
+                           f"the {today.year + 1} annual plan is due by {due[0]}"))
+        if standing.rectification_due and 0 <= (standing.rectification_due - today).days \
+                <= ahead:
+            wanted.append(("rectification", standing.rectification_due,
+                           f"the rectification is due by {standing.rectification_due}"))
+        for kind, deadline, message in wanted:
+            if ctx.session.scalar(select(Reminder.id).where(
+                    Reminder.base_id == base.id, Reminder.kind == kind,
+                    Reminder.deadline == deadline)):
+                continue
+            ctx.session.add(Reminder(base_id=base.id, kind=kind, deadline=deadline,
+                                     message=message, created_at=ctx.now()))
+            ctx.session.flush()
+            changes.append({"base_id": base.id, "reminder": kind, "deadline": str(deadline)})
+    return changes
+
+
+def _propose(ctx: Context, base: TrainingBase, kind: str, basis: str, reason: str,
+             citation: dict[str, Any], job: str) -> bool:
+    """Add a proposal unless one with this basis exists; True when added."""
+    if ctx.session.scalar(select(Proposal.id).where(Proposal.kind == kind,
+                                                    Proposal.basis == basis)):
+        return False
+    ctx.session.add(Proposal(base_id=base.id, kind=kind, basis=basis, reason=reason,
+                             citation=citation, created_at=ctx.now(), created_by_job=job,
+                             status="open"))
+    ctx.session.flush()
+    return True
+
+
 JOBS: dict[str, Callable[[Context], list[Change]]] = {
     "expire-terms": expire_terms,
     "overdue-rectifications": overdue_rectifications,
     "decide-held": decide_held,
+    "notices": close_ended_notices,
+    "missing-annual-plans": missing_annual_plans,
+    "inactivity": inactivity,
+    "reminders": reminders,
 }
 
 

@@ -26,8 +26,10 @@ def list_proposals(ctx: Context, actor: Actor, status: str | None = "open") -> l
 @unit_of_work()
 def decide_proposal(ctx: Context, actor: Actor, proposal_id: int, accept: bool, *,
                     effective_on: date | None = None, void_from: date | None = None,
-                    misconduct: bool = False, reason: str = "") -> Proposal:
-    """Accept (revoke the base, as of ``effective_on``) or dismiss a proposal."""
+                    misconduct: bool = False, reason: str = "",
+                    due_on: date | None = None) -> Proposal:
+    """Accept or dismiss a proposal. Accepting a revocation revokes the base as of
+    ``effective_on``; accepting a rectification orders it, due on ``due_on``."""
     actor.require(Role.REGULATOR)
     proposal = ctx.session.get(Proposal, proposal_id)
     if proposal is None:
@@ -39,7 +41,11 @@ def decide_proposal(ctx: Context, actor: Actor, proposal_id: int, accept: bool, 
     if proposal.status != "open":
         raise Conflict(f"the proposal was already {proposal.status}",
                        code="proposal_already_decided")
-    if accept:
+    if accept and proposal.kind == "rectification":
+        record_event(ctx, base, StandingEvent(
+            EventType.RECTIFICATION_ORDERED, effective_on or ctx.today(), due_on=due_on,
+            reason=reason or proposal.reason), client_pk=actor.client_pk)
+    elif accept:
         record_event(ctx, base, StandingEvent(
             EventType.REVOKED, effective_on or ctx.today(), void_from=void_from,
             reason=reason or proposal.reason, misconduct=misconduct),

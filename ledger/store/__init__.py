@@ -4,7 +4,11 @@
 from . import guards  # noqa: F401  (registers the append-only guard)
 from .models import (  # noqa: F401
     AccessLog,
+    AnnualPlan,
+    Application,
+    AssessmentResult,
     Base,
+    BaseChange,
     Client,
     Entry,
     IdempotencyRecord,
@@ -15,6 +19,7 @@ from .models import (  # noqa: F401
     Professional,
     Project,
     Proposal,
+    Reminder,
     StandingEventRow,
     TrainingBase,
 )

@@ -76,6 +76,7 @@ class TrainingBase(Base):
     registry_number: Mapped[str | None] = mapped_column(String(64), unique=True)
     scope_subjects: Mapped[list[Any]]
     scope_fields: Mapped[list[Any]]
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime]
 
 
@@ -245,6 +246,90 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None]
     as_of: Mapped[date] = mapped_column(Date)
     changes: Mapped[list[Any]]
+
+
+class Application(Base):
+    """An application for recognition (申报) and its way through the procedure."""
+
+    __tablename__ = "application"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdiction.code"), index=True)
+    host_unit: Mapped[str] = mapped_column(String(200), index=True)
+    supervising_unit: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    scope_subjects: Mapped[list[Any]]
+    scope_fields: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime]
+    steps: Mapped[list[Any]]  # each step as it happened: who, when, what
+    notice_from: Mapped[date | None] = mapped_column(Date)
+    notice_until: Mapped[date | None] = mapped_column(Date)
+    fraud: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_base.id"))
+
+
+class AnnualPlan(Base):
+    """A base's plan for a year, with the summary of the year before (年度计划备案)."""
+
+    __tablename__ = "annual_plan"
+    __table_args__ = (UniqueConstraint("base_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)
+    items: Mapped[list[Any]]
+    submitted_at: Mapped[datetime]
+    submitted_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # submitted, approved, filed, rejected
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    filed_at: Mapped[datetime | None]
+    filed_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+
+class AssessmentResult(Base):
+    """A regulator's yearly assessment of a base, with the facts the ledger computed."""
+
+    __tablename__ = "assessment_result"
+    __table_args__ = (UniqueConstraint("base_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))  # pass, fail
+    note: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[dict[str, Any]]
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+
+class BaseChange(Base):
+    """A change of a base's record (name, contact, affiliation), kept as history."""
+
+    __tablename__ = "base_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str] = mapped_column(String(200))
+    new: Mapped[str] = mapped_column(String(200))
+    effective_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+
+class Reminder(Base):
+    """A reminder a sweep sent before a deadline, once per base, kind and deadline."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("base_id", "kind", "deadline"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    deadline: Mapped[date] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class AccessLog(Base):
