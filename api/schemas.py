@@ -577,6 +577,10 @@ class ApplicationCreateSchema(Schema):
     host_unit = Text(200, required=True)
     supervising_unit = Text(200, required=True)
     contact = fields.String(load_default="", validate=validate.Length(max=200))
+    holds_level = fields.String(load_default=None, allow_none=True,
+                                validate=validate.OneOf(["national", "provincial"]),
+                                metadata={"description": "the level of recognition the "
+                                                         "applicant already holds"})
     scope_subjects = fields.List(fields.String(validate=validate.OneOf(SUBJECTS)),
                                  load_default=list(SUBJECTS),
                                  validate=validate.Length(min=1, max=2))
@@ -590,6 +594,7 @@ class ApplicationSchema(Schema):
     jurisdiction = fields.String(attribute="jurisdiction_code", required=True)
     host_unit = fields.String(required=True)
     supervising_unit = fields.String(required=True)
+    holds_level = fields.String(allow_none=True)
     status = fields.String(required=True)
     submitted_at = fields.DateTime(required=True)
     notice_from = fields.Date(allow_none=True)

@@ -36,12 +36,16 @@ NEXT: dict[str, dict[Step, str]] = {
 FINAL = {"declined", "rejected", "objected", "recognised"}
 
 
-def advance(status: str, step: Step, *, notice_days: int | None = None) -> str:
+def advance(status: str, step: Step, *, notice_days: int | None = None,
+            direct: bool = False) -> str:
     """The status after ``step``, or Invalid. Where a profile sets a notice period, a
-    reviewed application cannot be recognised before its notice has closed."""
+    reviewed application cannot be recognised before its notice has closed; where it
+    lets an applicant apply directly (淄博 第二十五条), review needs no recommendation."""
     if step is Step.RECOGNISE and status == "reviewed" and notice_days:
         raise Invalid(f"the policy requires a public notice of at least {notice_days} days "
                       "before recognition", code="public_notice_required")
+    if direct and status == "submitted" and step in (Step.PASS_REVIEW, Step.FAIL_REVIEW):
+        return NEXT["recommended"][step]
     try:
         return NEXT[status][step]
     except KeyError:

@@ -29,6 +29,7 @@ class NewApplication:
     contact: str
     scope_subjects: list[str]
     scope_fields: list[str]
+    holds_level: str | None = None
 
 
 def _bar(ctx: Context, jurisdiction: str, host_unit: str) -> dict[str, Any] | None:
@@ -65,6 +66,7 @@ def submit(ctx: Context, actor: Actor, new: NewApplication) -> Application:
     application = Application(
         name=new.name, level=new.level, jurisdiction_code=new.jurisdiction,
         host_unit=new.host_unit, supervising_unit=new.supervising_unit, contact=new.contact,
+        holds_level=new.holds_level,
         scope_subjects=sorted({str(Subject(s)) for s in new.scope_subjects}),
         scope_fields=sorted(set(new.scope_fields)), status="submitted",
         submitted_at=ctx.now(), steps=[], fraud=False)
@@ -99,7 +101,9 @@ def take_step(ctx: Context, actor: Actor | None, application_id: int, step: Step
     policy = ctx.policies.resolve_for_decision(application.jurisdiction_code, on)
     days = policy.get("public_notice_days")
     notice_days = days.value if days else None
-    status = advance(application.status, step, notice_days=notice_days)
+    direct = policy.get("direct_application_levels")
+    status = advance(application.status, step, notice_days=notice_days,
+                     direct=bool(direct and application.holds_level in direct.value))
     if step is Step.OPEN_NOTICE:
         application.notice_from = on
         application.notice_until = notice_until(on, notice_days or 1)

@@ -259,6 +259,8 @@ class Application(Base):
     host_unit: Mapped[str] = mapped_column(String(200), index=True)
     supervising_unit: Mapped[str] = mapped_column(String(200))
     contact: Mapped[str] = mapped_column(String(200), default="")
+    # A national or provincial base applying for city recognition (淄博 第二十五条).
+    holds_level: Mapped[str | None] = mapped_column(String(20))
     scope_subjects: Mapped[list[Any]]
     scope_fields: Mapped[list[Any]]
     status: Mapped[str] = mapped_column(String(20))

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('host_unit', sa.String(length=200), nullable=False),
     sa.Column('supervising_unit', sa.String(length=200), nullable=False),
     sa.Column('contact', sa.String(length=200), nullable=False),
+    sa.Column('holds_level', sa.String(length=20), nullable=True),
     sa.Column('scope_subjects', sa.JSON(), nullable=False),
     sa.Column('scope_fields', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),

@@ -170,3 +170,20 @@ def test_assessment_facts_a_published_result_and_changes_in_the_register(world):
     assert entry["changes"][0] | {} == {"field": "name", "old": "淄博基地",
                                         "new": "淄博市工程师学院",
                                         "effective_on": "2025-07-01"}
+
+
+def test_zibo_article_25_a_provincial_base_applies_directly(world):
+    at(world, "2025-06-01")
+    provincial = apply(world, world.regulator, jurisdiction="370300", holds_level="provincial",
+                       host_unit="省级基地单位").get_json()["id"]
+    ordinary = apply(world, world.regulator, jurisdiction="370300",
+                     host_unit="普通单位").get_json()["id"]
+
+    direct = step(world, world.regulator, provincial, step="pass_review")
+    needs_recommendation = step(world, world.regulator, ordinary, step="pass_review")
+
+    assert direct.get_json()["status"] == "reviewed"
+    assert needs_recommendation.get_json()["code"] == "application_step_invalid"
+    recognised = step(world, world.regulator, provincial, step="recognise",
+                      registry_number="ZB-P-1").get_json()
+    assert recognised["status"] == "recognised"  # 淄博 sets no notice period
