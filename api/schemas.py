@@ -133,20 +133,25 @@ class StandingSchema(Schema):
     rectification_due = fields.Date(allow_none=True)
 
 
-class BaseCreateSchema(Schema):
+class ParticularsSchema(Schema):
+    """What a base (or an applicant for recognition) is: shared by both."""
+
     name = Text(200, required=True)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     jurisdiction = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
     host_unit = Text(200, required=True, metadata={"description": "建设单位"})
     supervising_unit = Text(200, required=True, metadata={"description": "管理单位/指导单位"})
-    registry_number = fields.String(validate=validate.Length(min=1, max=64), allow_none=True,
-                                    load_default=None,
-                                    metadata={"description": "unified registry number 统一编号"})
     scope_subjects = fields.List(fields.String(validate=validate.OneOf(SUBJECTS)),
                                  load_default=list(SUBJECTS),
                                  validate=validate.Length(min=1, max=2))
     scope_fields = fields.List(Text(100), load_default=list, validate=validate.Length(max=50),
                                metadata={"description": "authorised fields; empty means any"})
+
+
+class BaseCreateSchema(ParticularsSchema):
+    registry_number = fields.String(validate=validate.Length(min=1, max=64), allow_none=True,
+                                    load_default=None,
+                                    metadata={"description": "unified registry number 统一编号"})
 
 
 class BaseSchema(Schema):
@@ -570,21 +575,12 @@ class MisconductRecordSchema(Schema):
     recorded_at = fields.DateTime(required=True)
 
 
-class ApplicationCreateSchema(Schema):
-    name = Text(200, required=True)
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    jurisdiction = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
-    host_unit = Text(200, required=True)
-    supervising_unit = Text(200, required=True)
+class ApplicationCreateSchema(ParticularsSchema):
     contact = fields.String(load_default="", validate=validate.Length(max=200))
     holds_level = fields.String(load_default=None, allow_none=True,
                                 validate=validate.OneOf(["national", "provincial"]),
                                 metadata={"description": "the level of recognition the "
                                                          "applicant already holds"})
-    scope_subjects = fields.List(fields.String(validate=validate.OneOf(SUBJECTS)),
-                                 load_default=list(SUBJECTS),
-                                 validate=validate.Length(min=1, max=2))
-    scope_fields = fields.List(Text(100), load_default=list, validate=validate.Length(max=50))
 
 
 class ApplicationSchema(Schema):
@@ -617,19 +613,11 @@ class ApplicationStepSchema(Schema):
     term_end = fields.Date(load_default=None, allow_none=True)
 
 
-class PlanItemSchema(Schema):
-    title = Text(300, required=True)
-    subject = fields.String(required=True, validate=validate.OneOf(SUBJECTS))
-    field = Text(100, required=True)
-    mode = fields.String(required=True, validate=validate.OneOf(MODES))
-    start_on = fields.Date(required=True)
-    end_on = fields.Date(required=True)
-    hours = Hours(required=True)
-    fee = DecimalString(as_string=True, required=True,
-                        validate=[decimal_between("0", "999999.99"), places(2)],
-                        metadata={"pattern": MONEY_PATTERN})
-    capacity = fields.Integer(strict=True, required=True,
-                              validate=validate.Range(min=1, max=1_000_000))
+class PlanItemSchema(ProjectCreateSchema):
+    """A project in an annual plan: a filing whose plan year is the plan's."""
+
+    class Meta:
+        exclude = ("plan_year",)
 
 
 class PlanCreateSchema(Schema):

@@ -14,9 +14,8 @@ from ..recognition import Step, advance, notice_until
 from ..rules import Subject
 from ..standing import EventType, StandingEvent
 from ..store import Application, StandingEventRow, TrainingBase
-from .bases import LEVELS, record_event
+from .bases import check_particulars, record_event
 from .context import Context, unit_of_work
-from .jurisdictions import require_jurisdiction
 
 
 @dataclass(frozen=True)
@@ -53,12 +52,7 @@ def _bar(ctx: Context, jurisdiction: str, host_unit: str) -> dict[str, Any] | No
 @unit_of_work()
 def submit(ctx: Context, actor: Actor, new: NewApplication) -> Application:
     """A regulator enters an application it received, in its jurisdiction."""
-    actor.require(Role.REGULATOR)
-    require_jurisdiction(ctx, new.jurisdiction)
-    if not actor.reaches(new.jurisdiction):
-        raise NotFound("no such jurisdiction within yours", code="jurisdiction_not_found")
-    if new.level not in LEVELS:
-        raise Invalid(f"level must be one of {LEVELS}", code="level_invalid")
+    check_particulars(ctx, actor, new.jurisdiction, new.level)
     bar = _bar(ctx, new.jurisdiction, new.host_unit)
     if bar:
         raise Invalid(f"{new.host_unit} may not apply again: it {bar['because']}",

@@ -34,12 +34,7 @@ class NewBase:
 
 @unit_of_work()
 def register_base(ctx: Context, actor: Actor, new: NewBase) -> TrainingBase:
-    actor.require(Role.REGULATOR)
-    require_jurisdiction(ctx, new.jurisdiction)
-    if not actor.reaches(new.jurisdiction):
-        raise NotFound("no such jurisdiction within yours", code="jurisdiction_not_found")
-    if new.level not in LEVELS:
-        raise Invalid(f"level must be one of {LEVELS}", code="level_invalid")
+    check_particulars(ctx, actor, new.jurisdiction, new.level)
     if new.registry_number and ctx.session.scalar(
         select(TrainingBase.id).where(TrainingBase.registry_number == new.registry_number)
     ):
@@ -73,6 +68,29 @@ def base_in_reach(ctx: Context, actor: Actor, base_id: int) -> TrainingBase:
     ):
         raise NotFound("no such base", code="base_not_found")
     return base
+
+
+def in_reach_via_base(ctx: Context, actor: Actor, model: type, object_id: int, noun: str):
+    """An object that belongs to a base, if the actor may act on that base; else NotFound
+    (whether the object does not exist or is out of reach)."""
+    found = ctx.session.get(model, object_id)
+    try:
+        if found is None:
+            raise NotFound(noun)
+        base_in_reach(ctx, actor, found.base_id)
+    except NotFound:
+        raise NotFound(f"no such {noun}", code=f"{noun}_not_found") from None
+    return found
+
+
+def check_particulars(ctx: Context, actor: Actor, jurisdiction: str, level: str) -> None:
+    """A base (or applicant) of a valid level, in a division within the regulator's reach."""
+    actor.require(Role.REGULATOR)
+    require_jurisdiction(ctx, jurisdiction)
+    if not actor.reaches(jurisdiction):
+        raise NotFound("no such jurisdiction within yours", code="jurisdiction_not_found")
+    if level not in LEVELS:
+        raise Invalid(f"level must be one of {LEVELS}", code="level_invalid")
 
 
 def events_of(ctx: Context, base_id: int) -> list[StandingEventRow]:

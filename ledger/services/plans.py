@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from ..actors import Actor, Role
 from ..clock import business_date
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..rules import FilingStatus, Subject
 from ..store import AnnualPlan, Project
-from .bases import base_in_reach
+from .bases import base_in_reach, in_reach_via_base
 from .context import Context, unit_of_work
 from .projects import MODES
 
@@ -61,14 +61,7 @@ def submit_plan(ctx: Context, actor: Actor, base_id: int, year: int, summary: st
 
 
 def plan_in_reach(ctx: Context, actor: Actor, plan_id: int) -> AnnualPlan:
-    plan = ctx.session.get(AnnualPlan, plan_id)
-    if plan is None:
-        raise NotFound("no such plan", code="plan_not_found")
-    try:
-        base_in_reach(ctx, actor, plan.base_id)
-    except NotFound:
-        raise NotFound("no such plan", code="plan_not_found") from None
-    return plan
+    return in_reach_via_base(ctx, actor, AnnualPlan, plan_id, "plan")
 
 
 def list_plans(ctx: Context, actor: Actor, base_id: int) -> list[AnnualPlan]:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from ..actors import Actor, Role
 from ..clock import business_date
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..rules import FilingStatus, Subject
 from ..store import Posting, Project, TrainingBase
-from .bases import base_in_reach
+from .bases import base_in_reach, in_reach_via_base
 from .completions import redecide_held
 from .context import Context, unit_of_work
 
@@ -58,14 +58,7 @@ def file_project(ctx: Context, actor: Actor, base_id: int, new: NewProject) -> P
 
 
 def project_in_reach(ctx: Context, actor: Actor, project_id: int) -> Project:
-    project = ctx.session.get(Project, project_id)
-    if project is None:
-        raise NotFound("no such project", code="project_not_found")
-    try:
-        base_in_reach(ctx, actor, project.base_id)
-    except NotFound:
-        raise NotFound("no such project", code="project_not_found") from None
-    return project
+    return in_reach_via_base(ctx, actor, Project, project_id, "project")
 
 
 def list_projects(ctx: Context, actor: Actor, base_id: int) -> list[Project]:

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import select
 
 from ..actors import Actor, Role
-from ..errors import Conflict, NotFound
+from ..errors import Conflict
 from ..standing import EventType, StandingEvent
 from ..store import MisconductRecord, Proposal, TrainingBase
-from .bases import base_in_reach, record_event
+from .bases import base_in_reach, in_reach_via_base, record_event
 from .context import Context, unit_of_work
 
 
@@ -31,13 +31,8 @@ def decide_proposal(ctx: Context, actor: Actor, proposal_id: int, accept: bool, 
     """Accept or dismiss a proposal. Accepting a revocation revokes the base as of
     ``effective_on``; accepting a rectification orders it, due on ``due_on``."""
     actor.require(Role.REGULATOR)
-    proposal = ctx.session.get(Proposal, proposal_id)
-    if proposal is None:
-        raise NotFound("no such proposal", code="proposal_not_found")
-    try:
-        base = base_in_reach(ctx, actor, proposal.base_id)
-    except NotFound:
-        raise NotFound("no such proposal", code="proposal_not_found") from None
+    proposal = in_reach_via_base(ctx, actor, Proposal, proposal_id, "proposal")
+    base = base_in_reach(ctx, actor, proposal.base_id)
     if proposal.status != "open":
         raise Conflict(f"the proposal was already {proposal.status}",
                        code="proposal_already_decided")
