@@ -151,7 +151,8 @@ def inactivity(ctx: Context) -> list[Change]:
 
 
 def reminders(ctx: Context) -> list[Change]:
-    """Remind bases ahead of their deadlines: next year's plan, a rectification's due date."""
+    """Remind bases ahead of their deadlines: next year's plan, a rectification's due date,
+    the end of the recognition's term."""
     today = ctx.today()
     changes = []
     for base, _events, standing in _bases_with_standing(ctx):
@@ -170,6 +171,9 @@ def reminders(ctx: Context) -> list[Change]:
                 <= ahead:
             wanted.append(("rectification", standing.rectification_due,
                            f"the rectification is due by {standing.rectification_due}"))
+        if standing.term_end and 0 <= (standing.term_end - today).days <= ahead:
+            wanted.append(("term_end", standing.term_end,
+                           f"the recognition's term ends on {standing.term_end}"))
         for kind, deadline, message in wanted:
             if ctx.session.scalar(select(Reminder.id).where(
                     Reminder.base_id == base.id, Reminder.kind == kind,

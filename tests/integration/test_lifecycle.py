@@ -60,6 +60,11 @@ def test_rectification_overdue_proposal_and_retroactive_revocation(world, base):
     at(world, "2025-06-01")
     event(world, base, type="rectification_ordered", effective_on="2025-06-01",
           due_on="2025-06-30", reason="师资、档案不全")
+    # Warned again before the due date, once.
+    at(world, "2025-06-05")
+    assert run_job(ledger_context(), "reminders") == [
+        {"base_id": base, "reminder": "rectification", "deadline": "2025-06-30"}]
+    assert run_job(ledger_context(), "reminders") == []
     june = credit(world, "june", "2025-06-10", "2025-06-11", ["2025-06-10", "2025-06-11"])
     assert june["status"] == "credited"
     assert total(world)[0] == "32.0"
@@ -123,6 +128,9 @@ def test_a_term_ends_on_its_date_and_the_sweep_records_it_once(world):
     at(world, "2025-01-10")
     base_id = world.new_base("短期基地", registry_number="ZB-T-1", recognised_on=None)
     event(world, base_id, type="recognised", effective_on="2025-01-10", term_end="2025-12-31")
+    at(world, "2025-12-10")
+    assert {"base_id": base_id, "reminder": "term_end", "deadline": "2025-12-31"} in run_job(
+        ledger_context(), "reminders")
 
     at(world, "2026-01-05")
     ctx = ledger_context()
