@@ -16,7 +16,7 @@ GENESIS = "0" * 64
 
 # The fields an entry's hash covers, in a fixed order.
 HASHED_FIELDS = ("professional", "seq", "kind", "hours", "subject", "year", "posting",
-                 "reverses", "policy_version", "created_at")
+                 "base", "project", "reverses", "policy_version", "reason", "created_at")
 
 
 def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:

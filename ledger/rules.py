@@ -47,6 +47,7 @@ class Completion:
     name_matches: bool = True
     minutes: int | None = None  # minutes attended, where the LMS reports them
     professional_jurisdiction: str | None = None  # where the professional is registered
+    already_credited: Decimal = Decimal("0")  # standing credits for the same project
 
 
 @dataclass(frozen=True)
@@ -238,11 +239,14 @@ def check_inside_filing(case: Case) -> Iterator[Reason]:
             f"training dates lie outside the filed {filing.start_on} to {filing.end_on}",
             dates=outside, start_on=filing.start_on, end_on=filing.end_on,
         )
-    if completion.hours > filing.hours:
+    # The same attendance posted again under another external_id must not credit twice.
+    if completion.hours + completion.already_credited > filing.hours:
         yield case.reason(
             "hours_exceed_filing", "filing",
-            f"{completion.hours} hours posted, the filing allows {filing.hours}",
-            hours=completion.hours, filed_hours=filing.hours,
+            f"{completion.hours} hours posted, {completion.already_credited} already credited "
+            f"for this project, the filing allows {filing.hours}",
+            hours=completion.hours, already_credited=completion.already_credited,
+            filed_hours=filing.hours,
         )
     if completion.subject is not filing.subject:
         yield case.reason(
@@ -295,7 +299,13 @@ def check_county_base(case: Case) -> Iterator[Reason]:
                           "a county-level base may teach only 专业科目, not 公需科目",
                           subject=str(case.filing.subject))
     home = case.completion.professional_jurisdiction
-    if home is not None and not jurisdiction.covers(case.base.jurisdiction, home):
+    if home is None:
+        yield case.reason(
+            "professional_jurisdiction_unknown", "county_scope",
+            "a county-level base trains its own district, and the professional is not yet "
+            "registered anywhere; the posting is held until a regulator registers them",
+            hold=True)
+    elif not jurisdiction.covers(case.base.jurisdiction, home):
         yield case.reason(
             "county_base_outside_district", "county_scope",
             f"a county-level base of {case.base.jurisdiction} trains its own district; the "

@@ -130,12 +130,28 @@ def standing_on(events: Iterable[StandingEvent], day: date) -> Standing:
     return state
 
 
-def check_append(events: Sequence[StandingEvent], new: StandingEvent) -> None:
-    """Raise Invalid unless ``new`` may follow ``events``.
+# Adverse events a regulator records take effect from the day they are recorded: dating
+# one back would change the standing behind credits already decided. A revocation reaches
+# back only through its void_from, which reverses those credits.
+ADVERSE = frozenset({EventType.RECTIFICATION_ORDERED, EventType.SUSPENDED, EventType.REVOKED})
+MAX_AHEAD = timedelta(days=366)
+
+
+def check_append(events: Sequence[StandingEvent], new: StandingEvent,
+                 today: date | None = None) -> None:
+    """Raise Invalid unless ``new`` may follow ``events`` (recorded on ``today``).
 
     Events are appended in date order, so the timeline never changes behind a
     decision already taken; only a revocation's ``void_from`` reaches back.
     """
+    if today is not None:
+        if new.type in ADVERSE and new.effective_on < today:
+            raise Invalid(f"a {new.type} event takes effect from today ({today}) or later; "
+                          "a revocation reaches back with void_from",
+                          code="standing_event_backdated")
+        if new.effective_on > today + MAX_AHEAD:
+            raise Invalid("an event takes effect within a year of being recorded",
+                          code="standing_event_too_far_ahead")
     if events and new.effective_on < events[-1].effective_on:
         raise Invalid(
             f"events are appended in date order; the last is dated {events[-1].effective_on}",

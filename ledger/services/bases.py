@@ -124,7 +124,7 @@ def record_event(ctx: Context, base: TrainingBase, event: StandingEvent, *,
     # Lock the base row so two writers cannot interleave its events (PostgreSQL).
     ctx.session.execute(select(TrainingBase.id).where(TrainingBase.id == base.id)
                         .with_for_update())
-    check_append([to_event(r) for r in events_of(ctx, base.id)], event)
+    check_append([to_event(r) for r in events_of(ctx, base.id)], event, today=ctx.today())
     row = StandingEventRow(
         base_id=base.id, type=str(event.type), effective_on=event.effective_on,
         due_on=event.due_on, void_from=event.void_from, reason=event.reason,

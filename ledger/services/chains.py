@@ -46,6 +46,7 @@ def hashed_fields(entry: Entry | dict[str, Any]) -> dict[str, Any]:
     return {
         "professional": get("professional_id"), "seq": get("seq"), "kind": get("kind"),
         "hours": get("hours"), "subject": get("subject"), "year": get("year"),
-        "posting": get("posting_id"), "reverses": get("reverses_id"),
-        "policy_version": get("policy_version"), "created_at": get("created_at").isoformat(),
+        "posting": get("posting_id"), "base": get("base_id"), "project": get("project_id"),
+        "reverses": get("reverses_id"), "policy_version": get("policy_version"),
+        "reason": get("reason") or "", "created_at": get("created_at").isoformat(),
     }

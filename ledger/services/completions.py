@@ -6,12 +6,12 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import identity
 from ..actors import Actor, Role
@@ -31,6 +31,7 @@ from .chains import Chains
 from .context import Context, unit_of_work
 
 MAX_BATCH = 1000
+ZERO = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,15 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     """
     today = ctx.today()
     now = ctx.now()
+    credited_so_far = _credited_per_project(ctx, [p for p, _ in decisions_for])
     for posting, completion in decisions_for:
+        key = (posting.professional_id, posting.project_id)
+        completion = replace(completion, already_credited=credited_so_far.get(key, ZERO))
         policy = ctx.policies.resolve_for_decision(base.jurisdiction_code,
                                                   min(completion.training_dates))
         decision = decide(completion, _filing(projects[posting.project_id]), facts, policy, today)
+        if decision.outcome is Outcome.CREDITED:
+            credited_so_far[key] = completion.already_credited + completion.hours
         posting.status = str(decision.outcome)
         posting.reasons = [r.as_dict() for r in decision.reasons]
         posting.policy = decision.policy
@@ -97,6 +103,20 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
         )
     ctx.session.flush()
     return entries
+
+
+def _credited_per_project(ctx: Context, postings: Sequence[Posting]
+                          ) -> dict[tuple[int, int], Decimal]:
+    """Standing credited hours (credits less reversals) per professional and project."""
+    people = {p.professional_id for p in postings if p.professional_id is not None}
+    projects = {p.project_id for p in postings}
+    if not people:
+        return {}
+    rows = ctx.session.execute(
+        select(Entry.professional_id, Entry.project_id, func.sum(Entry.hours))
+        .where(Entry.professional_id.in_(people), Entry.project_id.in_(projects))
+        .group_by(Entry.professional_id, Entry.project_id))
+    return {(pid, project): Decimal(total) for pid, project, total in rows}
 
 
 def receipt(posting: Posting, entry: Entry | None, replayed: bool = False) -> dict[str, Any]:
@@ -198,7 +218,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             training_dates=tuple(sorted(item.training_dates)),
             assessment_passed=item.assessment == "passed",
             identity_problems=problems,
-            name_matches=person is None or person.name == item.name,
+            name_matches=_name_matches(person, item.name),
             minutes=item.minutes,
             professional_jurisdiction=person.jurisdiction_code if person else None,
         )
@@ -232,6 +252,12 @@ def _summary(receipts: Sequence[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
+def _name_matches(person: Professional | None, name: str) -> bool:
+    """Only a name a regulator registered is authoritative; the name on a posting for
+    someone not yet registered is kept with the posting, not checked against another's."""
+    return person is None or person.jurisdiction_code is None or person.name == name
+
+
 def _people(ctx: Context, items: Sequence[NewCompletion]) -> dict[str, Professional]:
     """Professionals by ID hash; those seen for the first time are created from the posting."""
     wanted: dict[str, NewCompletion] = {}
@@ -263,7 +289,7 @@ def redecide_held(ctx: Context, project: Project, held: Sequence[Posting]) -> No
             hours=posting.hours, subject=Subject(posting.subject),
             training_dates=tuple(date.fromisoformat(d) for d in posting.training_dates),
             assessment_passed=posting.assessment == "passed",
-            name_matches=people[posting.professional_id].name == posting.name,
+            name_matches=_name_matches(people[posting.professional_id], posting.name),
             minutes=posting.minutes,
             professional_jurisdiction=people[posting.professional_id].jurisdiction_code,
         ))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -30,7 +30,8 @@ class Context:
     id_key: bytes
 
     def now(self) -> datetime:
-        return self.clock.now()
+        """Now, in UTC: what is stored and hashed reads back the same from any database."""
+        return self.clock.now().astimezone(UTC)
 
     def today(self) -> date:
         return business_date(self.clock.now())

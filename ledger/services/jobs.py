@@ -62,8 +62,8 @@ def overdue_rectifications(ctx: Context) -> list[Change]:
         action = policy.param("rectification_overdue_action")
         reason = f"rectification ordered on {standing.since} was due on {due} and not closed"
         if action.value == "revoke":
-            record_event(ctx, base, StandingEvent(EventType.REVOKED, due + timedelta(days=1),
-                                                  reason=reason), job="overdue-rectifications")
+            record_event(ctx, base, StandingEvent(EventType.REVOKED, today, reason=reason),
+                         job="overdue-rectifications")
             changes.append({"base_id": base.id, "event": "revoked"})
             continue
         basis = f"rectification:{base.id}:{standing.since}:{due}"

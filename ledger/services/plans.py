@@ -75,6 +75,7 @@ def approve_plan(ctx: Context, actor: Actor, plan_id: int, approver: str) -> Ann
     """Record the supervising unit's consent (淄博 第十九条, 威海 第十六条: 经管理单位同意)."""
     actor.require(Role.REGULATOR)
     plan = plan_in_reach(ctx, actor, plan_id)
+    ctx.session.refresh(plan, with_for_update=True)
     if plan.status != "submitted":
         raise Conflict(f"the plan is {plan.status}", code="plan_not_submitted")
     plan.status, plan.approved_at, plan.approved_by = "approved", ctx.now(), approver
@@ -88,6 +89,7 @@ def file_plan(ctx: Context, actor: Actor, plan_id: int) -> AnnualPlan:
     filed when the plan was submitted."""
     actor.require(Role.REGULATOR)
     plan = plan_in_reach(ctx, actor, plan_id)
+    ctx.session.refresh(plan, with_for_update=True)  # filing twice at once files once
     base = base_in_reach(ctx, actor, plan.base_id)
     policy = ctx.policies.resolve_for_decision(base.jurisdiction_code,
                                                date(plan.year - 1, 12, 31))

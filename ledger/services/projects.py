@@ -45,6 +45,15 @@ def file_project(ctx: Context, actor: Actor, base_id: int, new: NewProject) -> P
         raise Invalid(f"mode must be one of {MODES}", code="mode_invalid")
     if new.plan_year is not None and new.plan_year != new.start_on.year:
         raise Invalid("a plan year's project starts in that year", code="plan_year_mismatch")
+    if new.plan_year is not None:
+        policy = ctx.policies.resolve_for_decision(base.jurisdiction_code, new.start_on)
+        needs = policy.get("annual_plan_needs_supervisor")
+        if needs is not None and needs.value:
+            raise Invalid(
+                f"under {policy.profile.name} {needs.citation.article} the supervising unit "
+                "approves the annual plan: submit plan items with the plan "
+                "(POST /v1/bases/{id}/plans), or file this project as a one-off",
+                code="plan_items_come_with_the_plan")
     now = ctx.now()
     project = Project(
         base_id=base.id, title=new.title, subject=str(Subject(new.subject)), field=new.field,
@@ -83,6 +92,8 @@ def decide_project(ctx: Context, actor: Actor, project_id: int, accept: bool,
     """Accept or reject a filing; postings held for it are then decided."""
     actor.require(Role.REGULATOR)
     project = project_in_reach(ctx, actor, project_id)
+    # Lock the filing so an accept and a reject sent at once cannot both pass the check.
+    ctx.session.refresh(project, with_for_update=True)
     if project.status != FilingStatus.PENDING:
         raise Conflict(f"the filing was already {project.status}", code="project_already_decided")
     project.status = str(FilingStatus.ACCEPTED if accept else FilingStatus.REJECTED)

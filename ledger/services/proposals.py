@@ -33,6 +33,7 @@ def decide_proposal(ctx: Context, actor: Actor, proposal_id: int, accept: bool, 
     actor.require(Role.REGULATOR)
     proposal = in_reach_via_base(ctx, actor, Proposal, proposal_id, "proposal")
     base = base_in_reach(ctx, actor, proposal.base_id)
+    ctx.session.refresh(proposal, with_for_update=True)
     if proposal.status != "open":
         raise Conflict(f"the proposal was already {proposal.status}",
                        code="proposal_already_decided")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import identity
 from ..actors import Actor, Role
 from ..compliance import assess
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Invalid, NotFound
 from ..journal import GENESIS, verify_chain
 from ..secrets import hash_secret
 from ..store import AccessLog, Entry, Posting, Professional, Project, TrainingBase
@@ -203,9 +203,10 @@ def register_professional(ctx: Context, actor: Actor, id_number: str, name: str,
         person = Professional(id_hash=key, id_masked=identity.mask(id_number), name=name,
                               created_at=ctx.now())
         ctx.session.add(person)
-    elif person.jurisdiction_code is not None and person.jurisdiction_code != jurisdiction:
-        raise Conflict("the professional is registered in another jurisdiction",
-                       code="professional_registered_elsewhere")
+    elif person.jurisdiction_code is not None and not actor.reaches(person.jurisdiction_code):
+        # Registered elsewhere: that is another regulator's record, and not ours to confirm.
+        raise NotFound("no such professional in your jurisdiction",
+                       code="professional_not_found")
     person.name = name
     person.jurisdiction_code = jurisdiction
     if password:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 
 def register(world, **overrides):
     body = {"name": "淄博市工程师继续教育基地", "level": "municipal", "jurisdiction": "370303",
@@ -27,11 +29,14 @@ def test_a_regulator_registers_a_base_with_its_particulars(world):
 
 
 def test_standing_is_derived_from_events_and_can_be_asked_for_any_date(world):
+    world.clock.set(datetime(2025, 1, 1, 2, tzinfo=UTC))
     base_id = register(world).get_json()["id"]
     event(world, base_id, type="recognised", effective_on="2025-01-01")
+    world.clock.set(datetime(2025, 3, 1, 2, tzinfo=UTC))
     event(world, base_id, type="rectification_ordered", effective_on="2025-03-01",
           due_on="2025-04-30", reason="师资不足")
     event(world, base_id, type="rectified", effective_on="2025-04-15")
+    world.clock.set(datetime(2025, 6, 1, 2, tzinfo=UTC))
     event(world, base_id, type="suspended", effective_on="2025-06-01")
 
     def on(day):
@@ -58,19 +63,33 @@ def test_an_impossible_standing_event_is_422_and_not_recorded(world):
 
 def test_events_are_appended_in_date_order(world):
     base_id = register(world).get_json()["id"]
-    event(world, base_id, type="recognised", effective_on="2025-03-01")
+    event(world, base_id, type="recognised", effective_on="2025-07-01")
 
-    response = event(world, base_id, type="suspended", effective_on="2025-02-01")
+    response = event(world, base_id, type="suspended", effective_on="2025-06-20")
 
     assert response.get_json()["code"] == "standing_event_out_of_order"
+
+
+def test_an_adverse_event_cannot_be_backdated_nor_set_far_ahead(world):
+    base_id = register(world).get_json()["id"]
+    event(world, base_id, type="recognised", effective_on="2025-01-01")
+
+    backdated = world.call("POST", f"/v1/bases/{base_id}/standing-events", world.regulator,
+                           json={"type": "suspended", "effective_on": "2025-06-09"})
+    far = world.call("POST", f"/v1/bases/{base_id}/standing-events", world.regulator,
+                     json={"type": "rectification_ordered", "effective_on": "9999-12-30",
+                           "due_on": "9999-12-31"})
+
+    assert backdated.get_json()["code"] == "standing_event_backdated"
+    assert far.get_json()["code"] == "standing_event_too_far_ahead"
 
 
 def test_the_register_is_public_and_shows_standing(world):
     base_id = register(world).get_json()["id"]
     event(world, base_id, type="recognised", effective_on="2025-01-01")
-    event(world, base_id, type="revoked", effective_on="2025-05-01", reason="乱收费")
+    event(world, base_id, type="revoked", effective_on="2025-06-10", reason="乱收费")
 
-    rows = world.call("GET", "/v1/registry/bases", query_string={"on": "2025-04-01"}).get_json()
+    rows = world.call("GET", "/v1/registry/bases", query_string={"on": "2025-06-09"}).get_json()
     later = world.call("GET", "/v1/registry/bases").get_json()
 
     mine = next(r for r in rows if r["id"] == base_id)

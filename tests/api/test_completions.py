@@ -33,6 +33,19 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_receipt(world, 
     assert count(Entry) == 1
 
 
+def test_the_same_attendance_under_another_external_id_does_not_credit_twice(world, project):
+    first = world.post(world.item(project, external_id="c-1")).get_json()["receipts"][0]
+    again = world.post(world.item(project, external_id="c-2")).get_json()["receipts"][0]
+    both = world.post(world.item(project, external_id="c-3", hours="12.0"),
+                      world.item(project, external_id="c-4", hours="12.0"))
+
+    assert first["status"] == "credited"
+    assert [r["code"] for r in again["reasons"]] == ["hours_exceed_filing"]
+    assert again["reasons"][0]["details"]["already_credited"] == "24.0"
+    assert [r["status"] for r in both.get_json()["receipts"]] == ["rejected", "rejected"]
+    assert world.hours(year_from=2025, year_to=2025).get_json()["years"][0]["total"] == "24.0"
+
+
 def test_the_same_idempotency_key_with_another_body_is_422(world, project):
     world.post(world.item(project), key="batch-1")
 
@@ -194,8 +207,10 @@ def test_a_filing_at_3am_beijing_time_is_dated_that_beijing_day(world):
 
 
 def test_a_base_suspended_on_a_training_day_credits_nothing(world, project):
+    world.clock.set(datetime(2025, 6, 21, 1, tzinfo=UTC))
     world.call("POST", f"/v1/bases/{world.base_id}/standing-events", world.regulator,
                json={"type": "suspended", "effective_on": "2025-06-21"})
+    world.clock.set(datetime(2025, 6, 23, 2, tzinfo=UTC))
 
     receipt = world.post(world.item(project)).get_json()["receipts"][0]
 
@@ -255,3 +270,32 @@ def test_the_session_refuses_to_update_an_entry(world, project):
     with pytest.raises(Exception, match="never updated"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_chain_verifies_whatever_zone_the_clock_speaks(world):
+    from zoneinfo import ZoneInfo
+
+    project = world.accepted_project()
+    world.clock.set(datetime(2025, 6, 23, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    world.post(world.item(project))
+
+    assert world.hours(year_from=2025, year_to=2025).get_json()["chain"]["intact"] is True
+
+
+def test_a_name_seen_on_a_posting_does_not_bind_an_unregistered_person(world, project):
+    stranger = id_number(901)
+    first = world.post(world.item(project, external_id="x-1", id_number=stranger,
+                                  name="王小二")).get_json()["receipts"][0]
+    second = world.post(world.item(project, external_id="x-2", id_number=stranger,
+                                   name="王晓二", hours="8.0",
+                                   training_dates=["2025-06-20"])).get_json()["receipts"][0]
+
+    assert first["status"] == "credited"
+    assert [r["code"] for r in second["reasons"]] == ["hours_exceed_filing"]
+
+
+def test_plan_items_in_zibo_come_with_the_approved_plan(world):
+    response = world.file_project(plan_year=2025)
+
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "plan_items_come_with_the_plan"

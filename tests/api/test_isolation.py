@@ -112,3 +112,16 @@ def test_other_roles_find_nothing_at_a_roles_endpoints(world):
         "year_to": 2025, "purpose": "x"}))
     assert_404(world.file_project(who=world.regulator))
     assert_404(world.call("GET", "/v1/filings/pending", world.base))
+
+
+def test_a_regulator_cannot_take_over_another_jurisdictions_professional(world):
+    weihai = world.new_client(Role.REGULATOR, "威海市人社局", "371000")
+
+    response = world.call("POST", "/v1/professionals", weihai, json={
+        "id_number": world.person_id, "name": world.person_name, "jurisdiction": "371000",
+        "password": "taken-over-1"})
+
+    assert_404(response)
+    login = world.call("POST", "/v1/auth/token", data={
+        "grant_type": "password", "username": world.person_id, "password": "taken-over-1"})
+    assert login.status_code == 401

@@ -66,7 +66,7 @@ def test_shanghai_does_not_hear_an_institution_that_lost_its_status(world):
     base_id = world.new_base("旧基地", jurisdiction="310000", registry_number="SH-1",
                              recognised_on=date(2021, 1, 1), by=shanghai)
     world.call("POST", f"/v1/bases/{base_id}/standing-events", shanghai,
-               json={"type": "revoked", "effective_on": "2025-02-01", "reason": "考核不合格"})
+               json={"type": "revoked", "effective_on": "2025-03-01", "reason": "考核不合格"})
 
     again = apply(world, shanghai, jurisdiction="310000", host_unit="旧基地建设单位")
     fresh = apply(world, shanghai, jurisdiction="310000", host_unit="新单位")

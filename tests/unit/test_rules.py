@@ -288,15 +288,17 @@ def test_weihai_says_when_a_late_one_off_class_could_have_started():
 
 CHANGZHOU = BOOK.resolve("320402", MON)
 COUNTY = replace(BASE, jurisdiction="320402", level="county", registry_number="CZ-0001")
+AT_HOME = replace(COMPLETION, professional_jurisdiction="320402")
 
 
 @pytest.mark.parametrize(
     ("completion", "filing", "base", "expected"),
     [
-        (COMPLETION, FILING, COUNTY, []),
-        (COMPLETION, FILING, replace(COUNTY, registry_number=None), ["base_not_numbered"]),
-        (replace(COMPLETION, subject=Subject.PUBLIC), replace(FILING, subject=Subject.PUBLIC),
+        (AT_HOME, FILING, COUNTY, []),
+        (AT_HOME, FILING, replace(COUNTY, registry_number=None), ["base_not_numbered"]),
+        (replace(AT_HOME, subject=Subject.PUBLIC), replace(FILING, subject=Subject.PUBLIC),
          COUNTY, ["county_base_public_subject"]),
+        (COMPLETION, FILING, COUNTY, ["professional_jurisdiction_unknown"]),
         (replace(COMPLETION, professional_jurisdiction="320404"), FILING, COUNTY,
          ["county_base_outside_district"]),
         (replace(COMPLETION, professional_jurisdiction="320404"), FILING,
@@ -306,6 +308,7 @@ COUNTY = replace(BASE, jurisdiction="320402", level="county", registry_number="C
         "a numbered county base teaching its own district",
         "a base without a registry number",
         "a county base teaching a public subject",
+        "a county base cannot tell an unregistered professional's district: held",
         "a county base training another district's professional",
         "a municipal base may train any district",
     ],
