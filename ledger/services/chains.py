@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, tuple_
 
 from ..journal import GENESIS, entry_hash
 from ..store import Entry
@@ -30,14 +31,36 @@ class Chains:
             )
             self.heads = {pid: (seq, h) for pid, seq, h in rows}
 
-    def append(self, **fields: Any) -> Entry:
+    def next_row(self, **fields: Any) -> dict[str, Any]:
+        """The next entry of a professional's chain, as a row: seq, prev_hash and hash."""
         pid = fields["professional_id"]
         seq, prev = self.heads.get(pid, (0, GENESIS))
-        entry = Entry(seq=seq + 1, prev_hash=prev, created_at=self.ctx.now(), **fields)
-        entry.hash = entry_hash(prev, hashed_fields(entry))
-        self.heads[pid] = (entry.seq, entry.hash)
+        row = {"reason": "", **fields, "seq": seq + 1, "prev_hash": prev,
+               "created_at": self.ctx.now()}
+        row["hash"] = entry_hash(prev, hashed_fields(row))
+        self.heads[pid] = (row["seq"], row["hash"])
+        return row
+
+    def append(self, **fields: Any) -> Entry:
+        """Append one entry through the session."""
+        entry = Entry(**self.next_row(**fields))
         self.ctx.session.add(entry)
         return entry
+
+
+def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
+    """Append many entries with one executemany; return them, with their ids, in order.
+
+    (professional_id, seq) is unique, so it finds the ids again in one query.
+    """
+    if not rows:
+        return []
+    ctx.session.execute(insert(Entry), rows)
+    keys = [(row["professional_id"], row["seq"]) for row in rows]
+    ids = {(pid, seq): entry_id for entry_id, pid, seq in ctx.session.execute(
+        select(Entry.id, Entry.professional_id, Entry.seq)
+        .where(tuple_(Entry.professional_id, Entry.seq).in_(keys)))}
+    return [SimpleNamespace(**row, id=ids[key]) for row, key in zip(rows, keys, strict=True)]
 
 
 def hashed_fields(entry: Entry | dict[str, Any]) -> dict[str, Any]:

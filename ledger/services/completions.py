@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from .. import identity
 from ..actors import Actor, Role
@@ -27,7 +28,7 @@ from ..rules import (
 )
 from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
 from .bases import base_facts
-from .chains import Chains
+from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
 
 MAX_BATCH = 1000
@@ -89,20 +90,41 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
         posting.reasons = [r.as_dict() for r in decision.reasons]
         posting.policy = decision.policy
         posting.decided_at = now
+    _insert_new(ctx, base, [p for p, _ in decisions_for if p.id is None])
     ctx.session.flush()
     credited = [(p, c) for p, c in decisions_for if p.status == Outcome.CREDITED]
     chains = Chains(ctx, (p.professional_id for p, _ in credited))
-    entries = {}
-    for posting, completion in credited:
-        project = projects[posting.project_id]
-        entries[posting.id] = chains.append(
-            professional_id=posting.professional_id, kind="credit", hours=posting.hours,
-            subject=project.subject, year=max(completion.training_dates).year,
-            posting_id=posting.id, base_id=base.id, project_id=project.id, reverses_id=None,
-            policy_version=f"{posting.policy['jurisdiction']}@{posting.policy['version']}",
-        )
-    ctx.session.flush()
-    return entries
+    rows = [chains.next_row(
+        professional_id=posting.professional_id, kind="credit", hours=posting.hours,
+        subject=projects[posting.project_id].subject,
+        year=max(completion.training_dates).year, posting_id=posting.id, base_id=base.id,
+        project_id=posting.project_id, reverses_id=None,
+        policy_version=f"{posting.policy['jurisdiction']}@{posting.policy['version']}",
+    ) for posting, completion in credited]
+    entries = insert_rows(ctx, rows)
+    return {entry.posting_id: entry for entry in entries}
+
+
+POSTING_COLUMNS = [c.key for c in Posting.__table__.columns if c.key != "id"]
+
+
+def _insert_new(ctx: Context, base: TrainingBase, postings: Sequence[Posting]) -> None:
+    """Insert postings received now with one executemany, and give each its id.
+
+    They are plain values until here, never added to the session: inserting them one
+    ORM row at a time was most of a batch's cost. (base, external_id) is unique.
+    """
+    if not postings:
+        return
+    ctx.session.execute(insert(Posting), [
+        {key: getattr(p, key) for key in POSTING_COLUMNS} for p in postings])
+    ids = dict(ctx.session.execute(
+        select(Posting.external_id, Posting.id).where(
+            Posting.base_id == base.id,
+            Posting.external_id.in_([p.external_id for p in postings]))).all())
+    for posting in postings:
+        posting.id = ids[posting.external_id]
+
 
 
 def _credited_per_project(ctx: Context, postings: Sequence[Posting]
@@ -201,8 +223,9 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
         problems = tuple(identity.problems(item.id_number))
         person = people.get(identity.keyed_hash(item.id_number, ctx.id_key)) if not problems \
             else None
-        posting = Posting(
-            base_id=base.id, external_id=item.external_id, project_id=item.project_id,
+        # A plain value until _insert_new writes it: cheaper than an ORM object.
+        posting = SimpleNamespace(
+            id=None, base_id=base.id, external_id=item.external_id, project_id=item.project_id,
             professional_id=person.id if person else None,
             id_hash=identity.keyed_hash(item.id_number, ctx.id_key),
             id_masked=identity.mask(item.id_number), name=item.name, hours=item.hours,
@@ -212,7 +235,6 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             content_hash=item.content_hash(), received_at=now,
             status="received", reasons=[], policy=None, decided_at=now,
         )
-        session.add(posting)
         completion = Completion(
             hours=item.hours, subject=Subject(item.subject),
             training_dates=tuple(sorted(item.training_dates)),
@@ -266,16 +288,15 @@ def _people(ctx: Context, items: Sequence[NewCompletion]) -> dict[str, Professio
             wanted.setdefault(identity.keyed_hash(item.id_number, ctx.id_key), item)
     if not wanted:
         return {}
-    found = {p.id_hash: p for p in ctx.session.scalars(
-        select(Professional).where(Professional.id_hash.in_(list(wanted))))}
-    for key, item in wanted.items():
-        if key not in found:
-            person = Professional(id_hash=key, id_masked=identity.mask(item.id_number),
-                                  name=item.name, jurisdiction_code=None, password_hash=None,
-                                  created_at=ctx.now())
-            ctx.session.add(person)
-            found[key] = person
-    ctx.session.flush()
+    lookup = select(Professional).where(Professional.id_hash.in_(list(wanted)))
+    found = {p.id_hash: p for p in ctx.session.scalars(lookup)}
+    new = [{"id_hash": key, "id_masked": identity.mask(item.id_number), "name": item.name,
+            "jurisdiction_code": None, "password_hash": None, "created_at": ctx.now()}
+           for key, item in wanted.items() if key not in found]
+    if new:
+        # One executemany; the unique id_hash finds them again.
+        ctx.session.execute(insert(Professional), new)
+        found = {p.id_hash: p for p in ctx.session.scalars(lookup)}
     return found
 
 

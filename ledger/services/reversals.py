@@ -6,9 +6,8 @@ from datetime import date
 
 from sqlalchemy import insert, select, update
 
-from ..journal import GENESIS, entry_hash
 from ..store import Entry, Posting
-from .chains import Chains, hashed_fields
+from .chains import Chains
 from .context import Context
 
 
@@ -30,22 +29,12 @@ def reverse_credits_from(ctx: Context, base_id: int, void_from: date, reason: st
     ))
     if not credits:
         return 0
-    heads = Chains(ctx, (c.professional_id for c in credits)).heads
-    now = ctx.now()
-    rows = []
-    for credit in credits:
-        seq, prev = heads.get(credit.professional_id, (0, GENESIS))
-        row = {
-            "professional_id": credit.professional_id, "seq": seq + 1, "kind": "reversal",
-            "hours": -credit.hours, "subject": credit.subject, "year": credit.year,
-            "posting_id": credit.posting_id, "base_id": base_id,
-            "project_id": credit.project_id, "reverses_id": credit.id,
-            "policy_version": credit.policy_version, "reason": reason, "created_at": now,
-            "prev_hash": prev,
-        }
-        row["hash"] = entry_hash(prev, hashed_fields(row))
-        heads[credit.professional_id] = (row["seq"], row["hash"])
-        rows.append(row)
+    chains = Chains(ctx, (c.professional_id for c in credits))
+    rows = [chains.next_row(
+        professional_id=credit.professional_id, kind="reversal", hours=-credit.hours,
+        subject=credit.subject, year=credit.year, posting_id=credit.posting_id,
+        base_id=base_id, project_id=credit.project_id, reverses_id=credit.id,
+        policy_version=credit.policy_version, reason=reason) for credit in credits]
     ctx.session.execute(insert(Entry), rows)
     ctx.session.execute(
         update(Posting).where(Posting.id.in_({c.posting_id for c in credits}))
