@@ -6,11 +6,9 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
-from sqlalchemy import select
 
 from ledger.recognition import Step
 from ledger.services import applications, assessments, bases, plans
-from ledger.store import Reminder
 
 from .db import ledger_context
 from .docs import secured
@@ -140,7 +138,4 @@ class Changes(MethodView):
 @secured(blp, 404)
 def reminders(base_id):
     """Reminders the sweeps sent a base before its deadlines"""
-    ctx = ledger_context()
-    bases.base_in_reach(ctx, g.actor, base_id)
-    return list(ctx.session.scalars(select(Reminder).where(Reminder.base_id == base_id)
-                                    .order_by(Reminder.id)))
+    return bases.reminders_for(ledger_context(), g.actor, base_id)

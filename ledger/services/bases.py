@@ -12,7 +12,7 @@ from ..actors import Actor, Role
 from ..errors import Invalid, NotFound
 from ..rules import BaseFacts, Subject
 from ..standing import EventType, Standing, StandingEvent, check_append, standing_on
-from ..store import BaseChange, MisconductRecord, StandingEventRow, TrainingBase
+from ..store import BaseChange, MisconductRecord, Reminder, StandingEventRow, TrainingBase
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
 from .reversals import reverse_credits_from
@@ -212,3 +212,10 @@ def changes_of(ctx: Context, base_ids: list[int]) -> dict[int, list[BaseChange]]
                                       .order_by(BaseChange.id)):
         out.setdefault(change.base_id, []).append(change)
     return out
+
+
+def reminders_for(ctx: Context, actor: Actor, base_id: int) -> list[Reminder]:
+    """The reminders the sweeps sent a base, oldest first."""
+    base = base_in_reach(ctx, actor, base_id)
+    return list(ctx.session.scalars(select(Reminder).where(Reminder.base_id == base.id)
+                                    .order_by(Reminder.id)))

@@ -66,16 +66,10 @@ def overdue_rectifications(ctx: Context) -> list[Change]:
                          job="overdue-rectifications")
             changes.append({"base_id": base.id, "event": "revoked"})
             continue
-        basis = f"rectification:{base.id}:{standing.since}:{due}"
-        if ctx.session.scalar(select(Proposal.id).where(Proposal.kind == "revocation",
-                                                        Proposal.basis == basis)):
-            continue
-        ctx.session.add(Proposal(
-            base_id=base.id, kind="revocation", basis=basis, reason=reason,
-            citation={**policy.citation("standing").as_dict(), "profile": policy.profile.key},
-            created_at=ctx.now(), created_by_job="overdue-rectifications", status="open"))
-        ctx.session.flush()
-        changes.append({"base_id": base.id, "proposal": "revocation", "due_on": str(due)})
+        if _propose(ctx, base, "revocation", f"rectification:{base.id}:{standing.since}:{due}",
+                    reason, {**policy.citation("standing").as_dict(),
+                             "profile": policy.profile.key}, "overdue-rectifications"):
+            changes.append({"base_id": base.id, "proposal": "revocation", "due_on": str(due)})
     return changes
 
 
