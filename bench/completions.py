@@ -19,7 +19,6 @@ and baseline rows are built before the clock starts.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import http.client
 import json
 import logging
@@ -249,7 +248,7 @@ def direct_rows(app, world: World, start: int, n: int) -> dict[str, list[dict[st
             "subject": "professional", "training_dates": TRAINING_DATES,
             "trained_from": date.fromisoformat(TRAINING_DATES[0]),
             "trained_to": date.fromisoformat(TRAINING_DATES[-1]), "assessment": "passed",
-            "content_hash": hashlib.sha256(number.encode()).hexdigest(),
+            "content_hash": identity.keyed_digest(number, key),
             "received_at": now, "status": sample.status, "reasons": sample.reasons,
             "policy": sample.policy, "decided_at": now,
         })

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import date
+
+# The ID key, or the ring of keys it became through rotations (oldest first).
+IdKey = bytes | Sequence[bytes]
 
 # GB 11643-1999 §6.2: weights W_i = 2^(17-i) mod 11 and the check-character table.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -53,9 +57,31 @@ def is_valid(raw: str) -> bool:
     return not problems(raw)
 
 
-def keyed_hash(raw: str, key: bytes) -> str:
+def keyed_hash(raw: str, key: IdKey) -> str:
     """HMAC-SHA256 of the normalised number: stable for lookup, useless without the key."""
-    return hmac.new(key, normalize(raw).encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(normalize(raw).encode(), key)
+
+
+def keyed_digest(message: bytes | str, key: IdKey) -> str:
+    """HMAC-SHA256 of ``message`` under each key of the ring in turn (hex digests).
+
+    A rotation cannot recompute a hash from the ID number (the ledger never keeps it),
+    so it adds a key and wraps every stored digest once more: HMAC(k2, HMAC(k1, m)).
+    With one key this is plain HMAC(k1, m). Every digest that covers an ID number goes
+    through here, so a database copy without the key ring cannot be brute-forced.
+    """
+    ring = (key,) if isinstance(key, bytes | bytearray) else tuple(key)
+    if not ring:
+        raise ValueError("an ID key ring holds at least one key")
+    digest = message.encode() if isinstance(message, str) else message
+    for k in ring:
+        digest = hmac.new(k, digest, hashlib.sha256).hexdigest().encode()
+    return digest.decode()
+
+
+def rewrap(digest: str, new_key: bytes) -> str:
+    """A digest made under a ring, carried to the ring with ``new_key`` appended."""
+    return hmac.new(new_key, digest.encode(), hashlib.sha256).hexdigest()
 
 
 def mask(raw: str) -> str:

@@ -61,6 +61,12 @@ def request_hash(payload: Any) -> str:
     ).hexdigest()
 
 
+def _keyed(digest: str | None, ctx: Context) -> str:
+    """What is stored of a digest that covers ID numbers: keyed with the ID key (issue 10),
+    so a database copy cannot be brute-forced from id_masked and the fields beside it."""
+    return identity.keyed_digest(digest, ctx.id_key) if digest else ""
+
+
 def _filing(project: Project) -> Filing:
     return Filing(
         subject=Subject(project.subject), field=project.field, start_on=project.start_on,
@@ -184,7 +190,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             IdempotencyRecord.client_id == actor.client_pk,
             IdempotencyRecord.key == idempotency_key))
         if stored is not None:
-            if stored.request_hash != body_hash:
+            if stored.request_hash != _keyed(body_hash, ctx):
                 raise Invalid("this Idempotency-Key was used with a different body",
                               code="idempotency_key_reused")
             return stored.response
@@ -208,7 +214,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
         select(Posting).where(Posting.base_id == base.id,
                               Posting.external_id.in_([i.external_id for i in items])))}
     clashes = sorted(i.external_id for i in items if i.external_id in existing
-                     and existing[i.external_id].content_hash != i.content_hash())
+                     and existing[i.external_id].content_hash != _keyed(i.content_hash(), ctx))
     if clashes:
         raise Conflict("external_id was received before with other content; void it and post "
                        "under a new external_id", code="external_id_conflict",
@@ -232,7 +238,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             subject=item.subject, training_dates=sorted(str(d) for d in item.training_dates),
             trained_from=min(item.training_dates), trained_to=max(item.training_dates),
             assessment=item.assessment, minutes=item.minutes,
-            content_hash=item.content_hash(), received_at=now,
+            content_hash=_keyed(item.content_hash(), ctx), received_at=now,
             status="received", reasons=[], policy=None, decided_at=now,
         )
         completion = Completion(
@@ -260,7 +266,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     response = {"receipts": receipts, "summary": _summary(receipts)}
     if idempotency_key is not None:
         session.add(IdempotencyRecord(client_id=actor.client_pk, key=idempotency_key,
-                                      request_hash=body_hash or "", status_code=200,
+                                      request_hash=_keyed(body_hash, ctx), status_code=200,
                                       response=response, created_at=now))
         session.flush()
     return response
