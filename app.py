@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -17,6 +16,7 @@ from api import (
     completions,
     docs,
     errors,
+    keys,
     lifecycle,
     policies,
     projects,
@@ -42,7 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             "DATABASE_URL", f"sqlite:///{instance / 'ledger.sqlite3'}"),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         JWT_KEY_PATH=os.environ.get("JWT_KEY_PATH", str(instance / "jwt-ed25519.pem")),
-        ID_HASH_KEY_PATH=os.environ.get("ID_HASH_KEY_PATH", str(instance / "id-hash.key")),
+        ID_HASH_KEY_PATH=os.environ.get("LEDGER_ID_HASH_KEY_FILE") or os.environ.get(
+            "ID_HASH_KEY_PATH", str(instance / "id-hash.key")),
         JWT_ISSUER=os.environ.get("JWT_ISSUER", "https://xueshi-ledger.local"),
         JWT_AUDIENCE="xueshi-ledger-api",
         JWT_TTL_SECONDS=900,
@@ -69,12 +70,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A malformed policy file stops the app here, naming the file and the key.
     app.extensions["ledger_policies"] = load_book(Path(app.config["POLICY_DIR"]))
     app.extensions["ledger_clock"] = app.config["CLOCK"]
-    app.extensions["ledger_id_key"] = _id_hash_key(app)
 
     db.init_app(app)
     Migrate(app, db, directory=MIGRATIONS)
     with app.app_context():
         _tune(db.engine)
+    keys.init_app(app)  # refuses to start with a missing or wrong ID-hash key
     auth.init_app(app)
     errors.init_app(app)
     app.url_map.converters["id"] = docs.IdConverter
@@ -87,19 +88,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
     return app
-
-
-def _id_hash_key(app: Flask) -> bytes:
-    """The key for ID-number hashes, kept outside the database like the signing key."""
-    if app.config.get("ID_HASH_KEY"):
-        return bytes.fromhex(app.config["ID_HASH_KEY"])
-    path = Path(app.config["ID_HASH_KEY_PATH"])
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
 
 
 def _tune(engine) -> None:

@@ -141,3 +141,17 @@ def create_demo() -> dict:
     }
 
 
+
+
+@cli.cli.command("rotate-id-key")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="where to write the new key ring (default: the key file in use)")
+def rotate_id_key_command(out):
+    """Add a new ID-hash key and re-key every look-up in one transaction.
+
+    Stop the web workers and the scheduler first; back up the new key ring with the
+    database afterwards (the old ring no longer opens it).
+    """
+    from . import keys as id_keys
+
+    click.echo(json.dumps(id_keys.rotate_id_key(current_app._get_current_object(), out)))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
 from ..clock import Clock, business_date
+from ..identity import IdKey
 from ..policy import PolicyBook
 
 # An execution option a unit of work sets on its connection; on SQLite the app begins
@@ -27,7 +28,7 @@ class Context:
     session: Session
     clock: Clock
     policies: PolicyBook
-    id_key: bytes
+    id_key: IdKey  # the ID-hash key ring
 
     def now(self) -> datetime:
         """Now, in UTC: what is stored and hashed reads back the same from any database."""

@@ -346,3 +346,31 @@ class AccessLog(Base):
     purpose: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, Any]]
     at: Mapped[datetime]
+
+
+class KeyCheck(Base):
+    """A key check value: a digest of a fixed text under a key kept outside the database,
+    so a start with a missing or wrong key is refused instead of splitting every person."""
+
+    __tablename__ = "key_check"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class ProfessionalTransfer(Base):
+    """A documented move of a professional's record to another jurisdiction: the
+    regulator who holds the record releases it, one who reaches ``to_jurisdiction``
+    takes it by registering the person (issue 10: no claiming another's person)."""
+
+    __tablename__ = "professional_transfer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professional.id"), index=True)
+    from_jurisdiction: Mapped[str | None] = mapped_column(ForeignKey("jurisdiction.code"))
+    to_jurisdiction: Mapped[str] = mapped_column(ForeignKey("jurisdiction.code"))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime]
+    requested_by: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, completed
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
