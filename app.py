@@ -24,6 +24,7 @@ from api import (
     regulation,
     schemas,
     tokens,
+    transfers,
 )
 from api.db import db
 from ledger.clock import SandboxClock, SystemClock
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (tokens, bases, projects, completions, reading, policies, regulation,
                    lifecycle):
         api.register_blueprint(module.blp)
+    api.register_blueprint(transfers.blp)
     app.register_blueprint(cli.cli)
     return app
 

@@ -16,6 +16,7 @@ from ..errors import Invalid, NotFound
 from ..journal import GENESIS, verify_chain
 from ..secrets import hash_secret
 from ..store import AccessLog, Entry, Posting, Professional, Project, TrainingBase
+from . import transfers
 from .chains import hashed_fields
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
@@ -203,10 +204,10 @@ def register_professional(ctx: Context, actor: Actor, id_number: str, name: str,
         person = Professional(id_hash=key, id_masked=identity.mask(id_number), name=name,
                               created_at=ctx.now())
         ctx.session.add(person)
-    elif person.jurisdiction_code is not None and not actor.reaches(person.jurisdiction_code):
-        # Registered elsewhere: that is another regulator's record, and not ours to confirm.
-        raise NotFound("no such professional in your jurisdiction",
-                       code="professional_not_found")
+    else:
+        # Seen before (registered, or posted by a base): only a regulator covering the
+        # person, or one they were transferred to, may claim them.
+        transfers.authorise_claim(ctx, actor, person, id_number)
     person.name = name
     person.jurisdiction_code = jurisdiction
     if password:

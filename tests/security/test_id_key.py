@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from api.db import db, ledger_context
 from api.keys import rotate_id_key
@@ -20,7 +20,7 @@ from ledger.actors import Role
 from ledger.services import clients, reading
 from ledger.services.completions import NewCompletion, post_completions, request_hash
 from ledger.services.jurisdictions import ensure_jurisdictions
-from ledger.store import Professional
+from ledger.store import KeyCheck, Professional
 
 from ..conftest import ID_HASH_KEY, _config
 from ..world import ZIBO, id_number
@@ -96,7 +96,15 @@ def test_an_empty_database_gets_a_new_key_readable_by_its_owner_only(tmp_path, c
         start(tmp_path, url, clock, ID_HASH_KEY=None, ID_HASH_KEY_PATH=str(key_file))
 
 
-def test_rotation_rekeys_every_look_up_in_one_go(world, app, tmp_path):
+@pytest.fixture
+def forget_rotation(app):
+    """The PostgreSQL test database is shared: the next test starts with the usual key."""
+    yield
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(delete(KeyCheck))
+
+
+def test_rotation_rekeys_every_look_up_in_one_go(world, app, tmp_path, forget_rotation):
     project = world.accepted_project()
     world.clock.set(world.clock.now() + timedelta(days=13))
     item = world.item(project)
