@@ -155,3 +155,24 @@ def rotate_id_key_command(out):
     from . import keys as id_keys
 
     click.echo(json.dumps(id_keys.rotate_id_key(current_app._get_current_object(), out)))
+
+
+@cli.cli.command("grant-app-role")
+@click.argument("role")
+def grant_app_role_command(role):
+    """Give the app's PostgreSQL ROLE its privileges, as the owner (MIGRATION_DATABASE_URL).
+
+    SELECT and INSERT on the append-only tables, UPDATE also on the others, no DELETE or
+    TRUNCATE anywhere; `flask db upgrade` does the same when LEDGER_APP_ROLE is set.
+    """
+    from ledger.store import Base
+    from ledger.store.grants import grant_app_role
+
+    from .owner import owner_engine
+
+    with owner_engine(current_app._get_current_object()) as engine, engine.begin() as conn:
+        try:
+            granted = grant_app_role(conn, role, Base.metadata)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps({"role": role, "granted": granted}))

@@ -21,6 +21,7 @@ from ledger import keys
 from ledger.services import keys as key_service
 
 from .db import db
+from .owner import owner_engine
 
 ENV_KEY = "LEDGER_ID_HASH_KEY"
 ENV_FILE = "LEDGER_ID_HASH_KEY_FILE"
@@ -103,7 +104,7 @@ def rotate_id_key(app: Flask, out: Path | None = None) -> dict:
     new = keys.new_key()
     staged = keys.stage_ring(target, (*ring, new))
     try:
-        with db.engine.begin() as conn:
+        with owner_engine(app) as engine, engine.begin() as conn:
             counts = key_service.rotate(conn, ring, new)
     except BaseException:
         staged.unlink(missing_ok=True)

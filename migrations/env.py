@@ -3,6 +3,10 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import create_engine
+
+from api.owner import app_role, owner_url
+from ledger.store.grants import grant_app_role
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -14,8 +18,19 @@ fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 
+_owner_engine = None
+
+
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    # Migrations run as the tables' owner (MIGRATION_DATABASE_URL) where the app
+    # connects as a role that owns nothing (issue 10; api/owner.py).
+    global _owner_engine
+    url = owner_url(current_app)
+    if url is None:
+        return current_app.extensions['migrate'].db.engine
+    if _owner_engine is None:
+        _owner_engine = create_engine(url)
+    return _owner_engine
 
 
 def get_engine_url():
@@ -99,6 +114,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            # Every table a migration creates gets the app role's privileges at once.
+            role = app_role(current_app)
+            if role and connection.dialect.name == 'postgresql':
+                grant_app_role(connection, role, get_metadata())
+    if _owner_engine is not None:
+        _owner_engine.dispose()
 
 
 if context.is_offline_mode():
