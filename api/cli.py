@@ -176,3 +176,35 @@ def grant_app_role_command(role):
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps({"role": role, "granted": granted}))
+
+
+@cli.cli.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(dest):
+    """Copy the database consistently, with the ID-hash key ring and the signing key,
+    into the new directory DEST (keep it apart from the live keys)."""
+    from .backup import BackupError, backup
+
+    try:
+        manifest = backup(current_app._get_current_object(), dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(manifest, ensure_ascii=False))
+
+
+@cli.cli.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace a database that holds data")
+def restore_command(src, force):
+    """Restore a backup made by `flask ledger backup`: the database and its keys.
+
+    Stop the app first. Over an install whose key was lost, run it with
+    LEDGER_KEY_CHECK=off (the app would otherwise refuse to start).
+    """
+    from .backup import BackupError, restore
+
+    try:
+        result = restore(current_app._get_current_object(), src, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result, ensure_ascii=False))
