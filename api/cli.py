@@ -152,9 +152,15 @@ def rotate_id_key_command(out):
     Stop the web workers and the scheduler first; back up the new key ring with the
     database afterwards (the old ring no longer opens it).
     """
+    from ledger.keys import IdKeyError
+
     from . import keys as id_keys
 
-    click.echo(json.dumps(id_keys.rotate_id_key(current_app._get_current_object(), out)))
+    try:
+        report = id_keys.rotate_id_key(current_app._get_current_object(), out)
+    except IdKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(report))
 
 
 @cli.cli.command("grant-app-role")
