@@ -19,6 +19,7 @@ from api import (
     errors,
     lifecycle,
     log,
+    log_cli,
     policies,
     projects,
     reading,
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                    lifecycle):
         api.register_blueprint(module.blp)
     api.register_blueprint(log.blp)  # the Merkle log and attestation checks (issue 8)
+    log_cli.add_commands(cli.cli)  # ledger seal, verify, rotate-key (issue 8)
     app.register_blueprint(cli.cli)
     return app
 

@@ -79,10 +79,15 @@ def compare(kind: str, rows: Mapping[int, Any], leaf_rows: Iterable[LogLeaf | An
         diff = leaves.differing(stored["row"], current)
         if not diff:
             continue
-        if kind == "entry" and set(diff) <= CHAIN_FIELDS:
+        if kind == "entry" and "seq" in diff and set(diff) <= CHAIN_FIELDS:
             findings.append(Finding("entry_reordered", _describe(kind, ref, stored["row"]),
                                     f"now at seq {current['seq']}, logged at seq "
                                     f"{stored['row']['seq']}"))
+        elif kind == "entry" and set(diff) <= CHAIN_FIELDS:
+            # Its content is as logged, but its chain hashes were recomputed: the trace of
+            # a change to an entry before it.
+            findings.append(Finding("entry_relinked", _describe(kind, ref, stored["row"]),
+                                    "content as logged, chain hashes recomputed"))
         else:
             changes = ", ".join(f"{f} {stored['row'].get(f)!r} -> {current.get(f)!r}"
                                 for f in diff)

@@ -1,0 +1,162 @@
+"""The whole-ledger check behind ``flask --app app ledger verify``.
+
+Recomputes from the rows: every row of every kind the log covers against its leaf
+(changed, deleted, inserted, reordered, identity bindings swapped), every professional's
+hash chain, the tree from the leaves, every stored checkpoint's root and signature, and
+that the tree extends any checkpoint kept outside the database (``--trusted``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from .. import checkpoint, leaves, merkle
+from ..store import LogCheckpoint, LogLeaf
+from .context import Context
+from .integrity import TABLES, Finding, chain_findings, compare
+from .keyset import ed25519_verify
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 10_000
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": not self.findings, "checked": self.checked,
+                "findings": [f.as_dict() for f in self.findings]}
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {what}" for what, n in self.checked.items())
+        verdict = (f"{len(self.findings)} finding(s)" if self.findings
+                   else "no findings: every row matches the signed log")
+        return f"verify: checked {counts}; {verdict}"
+
+
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    pass
+
+
+def verify_ledger(ctx: Context, trusted: Iterable[str] = (),
+                  progress: Progress | None = None) -> Report:
+    """Check everything; never raises on what it finds, it reports it."""
+    progress = progress or _quiet
+    report = Report()
+    rows_by_kind = _rows(ctx, report)
+    for kind, rows in rows_by_kind.items():
+        leaf_rows = ctx.session.execute(
+            select(LogLeaf.id, LogLeaf.ref_id, LogLeaf.data, LogLeaf.leaf_hash)
+            .where(LogLeaf.kind == kind)).all()
+        report.findings += compare(kind, rows, leaf_rows)
+        progress(f"rows: {kind}", len(rows), len(rows))
+    _chains(rows_by_kind["entry"], report, progress)
+    _tree(ctx, list(trusted), report, progress)
+    return report
+
+
+def _rows(ctx: Context, report: Report) -> dict[str, dict[int, dict[str, Any]]]:
+    out: dict[str, dict[int, dict[str, Any]]] = {}
+    for kind, model in TABLES.items():
+        table = model.__table__
+        out[kind] = {r["id"]: dict(r) for r in ctx.session.execute(select(table)).mappings()}
+        report.checked[f"{kind} rows"] = len(out[kind])
+    return out
+
+
+def _chains(entries: dict[int, dict[str, Any]], report: Report, progress: Progress) -> None:
+    by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in entries.values():
+        by_person[row["professional_id"]].append(row)
+    total = len(by_person)
+    for done, (pid, rows) in enumerate(sorted(by_person.items()), start=1):
+        rows.sort(key=lambda r: r["seq"])
+        report.findings += chain_findings(pid, rows)
+        if done % CHUNK == 0 or done == total:
+            progress("chains", done, total)
+    report.checked["chains"] = total
+
+
+def _tree(ctx: Context, trusted: list[str], report: Report, progress: Progress) -> None:
+    """Stream the leaves in index order, compare the root at every checkpoint size."""
+    heads = list(ctx.session.scalars(select(LogCheckpoint).order_by(LogCheckpoint.size)))
+    keys = ctx.signer.note_keys() if ctx.signer is not None else {}
+    wanted: dict[int, list[tuple[str, bytes, Any]]] = defaultdict(list)
+    for head in heads:
+        try:
+            signed = checkpoint.verify(head.note, keys, ed25519_verify)
+        except checkpoint.CheckpointError as exc:
+            report.findings.append(Finding("checkpoint_invalid", f"checkpoint {head.size}",
+                                           str(exc)))
+            continue
+        if signed.size != head.size or signed.root.hex() != head.root_hash:
+            report.findings.append(Finding(
+                "checkpoint_changed", f"checkpoint {head.size}",
+                f"its row says size {head.size} root {head.root_hash}; its signed note says "
+                f"size {signed.size} root {signed.root.hex()}"))
+        wanted[signed.size].append((f"checkpoint {head.size}", signed.root, head))
+    for note in trusted:
+        try:
+            signed = checkpoint.verify(note, keys, ed25519_verify)
+        except checkpoint.CheckpointError as exc:
+            report.findings.append(Finding("trusted_checkpoint_invalid", "trusted checkpoint",
+                                           str(exc)))
+            continue
+        wanted[signed.size].append((f"trusted checkpoint of size {signed.size}",
+                                    signed.root, None))
+    total = ctx.session.scalar(select(func.count()).select_from(LogLeaf)
+                               .where(LogLeaf.idx.is_not(None))) or 0
+    frontier = merkle.Frontier()
+    _check_size(frontier, wanted, report)
+    last_id = -1
+    while True:
+        chunk = ctx.session.execute(
+            select(LogLeaf.idx, LogLeaf.leaf_hash, LogLeaf.kind, LogLeaf.ref_id)
+            .where(LogLeaf.idx > last_id).order_by(LogLeaf.idx).limit(CHUNK)).all()
+        if not chunk:
+            break
+        for idx, leaf_hash, kind, ref_id in chunk:
+            if idx != frontier.size:
+                report.findings.append(Finding(
+                    "leaf_missing", f"leaves {frontier.size}..{idx - 1}",
+                    "indices are missing from the log: leaves were deleted"))
+                return
+            if kind not in leaves.KINDS:
+                report.findings.append(Finding("leaf_unknown", f"leaf {idx}",
+                                               f"unknown kind {kind!r} ({ref_id})"))
+            frontier.append(bytes.fromhex(leaf_hash))
+            _check_size(frontier, wanted, report)
+        last_id = chunk[-1][0]
+        progress("tree", frontier.size, total)
+    report.checked["leaves"] = frontier.size
+    report.checked["checkpoints"] = len(heads)
+    for size, items in sorted(wanted.items()):
+        if size > frontier.size:
+            for what, _root, _head in items:
+                report.findings.append(Finding(
+                    "log_truncated", what,
+                    f"signed over {size} leaves; the log holds {frontier.size}"))
+
+
+def _check_size(frontier: merkle.Frontier,
+                wanted: dict[int, list[tuple[str, bytes, Any]]], report: Report) -> None:
+    items = wanted.get(frontier.size)
+    if not items:
+        return
+    root = frontier.root()
+    for what, signed_root, head in items:
+        if root != signed_root:
+            report.findings.append(Finding(
+                "tree_mismatch", what,
+                f"the leaves hash to {root.hex()}, not the signed {signed_root.hex()}: "
+                "a logged leaf was changed, removed or reordered"))
+        elif head is not None and head.frontier != [n.hex() for n in frontier.nodes]:
+            report.findings.append(Finding("checkpoint_edge_changed", what,
+                                           "its stored right edge is not the tree's"))
