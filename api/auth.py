@@ -161,5 +161,7 @@ def authenticated(view):
 def init_app(app: Flask) -> None:
     # The key set first: it creates the key file on first run (and knows retired keys).
     origin = app.config.get("LOG_ORIGIN") or urlparse(app.config["JWT_ISSUER"]).netloc + "/log"
-    app.extensions["ledger_keyset"] = KeySet(Path(app.config["JWT_KEY_PATH"]), origin)
-    app.extensions["ledger_signing_key"] = SigningKey(Path(app.config["JWT_KEY_PATH"]))
+    keys = KeySet(Path(app.config["JWT_KEY_PATH"]), origin)
+    app.extensions["ledger_keyset"] = keys
+    # Tokens are signed with the key set's current key, so a rotation moves them too.
+    app.extensions["ledger_signing_key"] = keys

@@ -85,7 +85,8 @@ class KeySet:
         if not isinstance(key, Ed25519PrivateKey):
             raise RuntimeError(f"{self.path} does not hold an Ed25519 private key")
         self.private = key
-        self.public_raw = public_raw(key.public_key())
+        self.public = key.public_key()
+        self.public_raw = public_raw(self.public)
         self.jwk = jwk_for(self.public_raw)
         self.kid = self.jwk["kid"]
         self.retired: list[dict[str, str]] = (
