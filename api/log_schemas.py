@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .schemas import VerificationReportSchema
+from .schemas import (
+    HoursSchema,
+    VerificationReportSchema,
+    VerificationRequestSchema,
+    YearsQuerySchema,
+)
 
 HEX64 = validate.Regexp(r"^[0-9a-f]{64}$")
 MAX_SIZE = 2**31 - 1
@@ -101,3 +106,22 @@ class AttestationCheckSchema(Schema):
     years = fields.List(fields.Nested(AttestedYearSchema), required=True)
     checkpoint = fields.Nested(CheckpointRefSchema, required=True)
     reversed_since = fields.List(fields.Nested(ReversedSchema), required=True)
+
+
+AS_OF = {"description": "a checkpoint's tree size, or an ISO 8601 time with its zone (the "
+                        "last checkpoint sealed by then): answer as the ledger stood there",
+         "example": "2026-03-11T09:00:00+08:00"}
+
+
+class AsOfYearsQuerySchema(YearsQuerySchema):
+    as_of = fields.String(validate=validate.Length(min=1, max=40), metadata=AS_OF)
+
+
+class HoursAsOfSchema(HoursSchema):
+    as_of = fields.Nested(CheckpointRefSchema, metadata={
+        "description": "the checkpoint the answer rests on (only with as_of)"})
+
+
+class VerificationAsOfRequestSchema(VerificationRequestSchema):
+    as_of = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Length(min=1, max=40), metadata=AS_OF)

@@ -6,18 +6,20 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.services import attestations, reading
+from ledger.services import asof, attestations, reading
 
 from .db import ledger_context
 from .docs import secured
-from .log_schemas import AttestedVerificationSchema
+from .log_schemas import (
+    AsOfYearsQuerySchema,
+    AttestedVerificationSchema,
+    HoursAsOfSchema,
+    VerificationAsOfRequestSchema,
+)
 from .schemas import (
     AccessLogSchema,
-    HoursSchema,
     ProfessionalCreateSchema,
     ProfessionalSchema,
-    VerificationRequestSchema,
-    YearsQuerySchema,
 )
 
 blp = Blueprint("reading", __name__, url_prefix="/v1",
@@ -25,11 +27,14 @@ blp = Blueprint("reading", __name__, url_prefix="/v1",
 
 
 @blp.route("/me/hours", methods=["GET"])
-@blp.response(200, HoursSchema)
+@blp.response(200, HoursAsOfSchema)
 @secured(blp, 404, 422)
-@blp.arguments(YearsQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(AsOfYearsQuerySchema, location="query", unknown=RAISE)
 def my_hours(query):
     """My hours per year and subject, compliance, and what did not credit and why"""
+    if query.get("as_of"):
+        return asof.my_hours_as_of(ledger_context(), g.actor, query["as_of"],
+                                   query.get("year_from"), query.get("year_to"))
     return reading.my_hours(ledger_context(), g.actor, query.get("year_from"),
                             query.get("year_to"))
 
@@ -45,13 +50,14 @@ def my_access_log():
 @blp.route("/verifications", methods=["POST"])
 @blp.response(200, AttestedVerificationSchema)
 @secured(blp, 404, 409, 422)
-@blp.arguments(VerificationRequestSchema)
+@blp.arguments(VerificationAsOfRequestSchema)
 def verify(data):
     """A committee verifies a professional's hours over years; the answer is signed"""
     return attestations.attest_by_identity(
         ledger_context(), g.actor, id_number=data["id_number"], name=data["name"],
         year_from=data["year_from"], year_to=data["year_to"], purpose=data["purpose"],
-        public_url=current_app.config.get("PUBLIC_URL", attestations.DEFAULT_PUBLIC_URL))
+        public_url=current_app.config.get("PUBLIC_URL", attestations.DEFAULT_PUBLIC_URL),
+        as_of=data["as_of"])
 
 
 @blp.route("/professionals", methods=["POST"])

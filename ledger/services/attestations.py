@@ -23,7 +23,7 @@ from .. import checkpoint, identity, leaves, merkle
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
 from ..store import AccessLog, Attestation, Entry, LogCheckpoint, LogLeaf, Professional
-from . import integrity, log
+from . import asof, integrity, log
 from .context import Context, unit_of_work
 from .keyset import ed25519_verify
 from .reading import Years, _chain, _who, _year_summaries
@@ -125,9 +125,9 @@ def _integrity(ctx: Context, person: Professional, head: LogCheckpoint,
 
 @unit_of_work()
 def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
-           purpose: str, public_url: str) -> dict[str, Any]:
+           purpose: str, public_url: str, as_of: str | None) -> dict[str, Any]:
     person = _reach(ctx, actor, professional_id)
-    head = log.latest(ctx)
+    head = asof.resolve(ctx, as_of) if as_of else log.latest(ctx)
     if head is None:
         raise Conflict("the log has no checkpoint yet", code="log_not_sealed")
     pairs = _entries_in(ctx, person.id, head.size)
@@ -137,7 +137,7 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
     in_years = [e for e in entries if years.first <= e.year <= years.last]
     summaries = _year_summaries(ctx, person, in_years, years)
     code = new_code()
-    chain = _chain(ctx, person)
+    chain = asof.chain_at(entries) if as_of else _chain(ctx, person)
     report = {
         "professional": _who(person), "years": summaries, "chain": chain,
         "verified_at": now, "verified_by": {"client_id": actor.subject, "name": actor.name,
@@ -178,14 +178,15 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
 
 
 def issue_attestation(ctx: Context, actor: Actor, *, professional_id: int, year_from: int,
-                      year_to: int, purpose: str,
-                      public_url: str = DEFAULT_PUBLIC_URL) -> dict[str, Any]:
+                      year_to: int, purpose: str, public_url: str = DEFAULT_PUBLIC_URL,
+                      as_of: str | None = None) -> dict[str, Any]:
     """The one way an attestation is made (committee verification, 学时证明).
 
     Seals waiting leaves first, so the attestation rests on a checkpoint holding every
-    entry so far. Raises Conflict(record_integrity_failed) — and signs nothing — when the
-    professional's records fail the integrity check. Logs the access unless the actor is
-    the professional themself.
+    entry so far; with ``as_of`` (a checkpoint size or a time) it states what the ledger
+    said at that checkpoint instead. Raises Conflict(record_integrity_failed) — and signs
+    nothing — when the professional's records fail the integrity check. Logs the access
+    unless the actor is the professional themself.
     """
     if ctx.signer is None:
         raise Invalid("the ledger has no signing key", code="no_signing_key")
@@ -196,12 +197,13 @@ def issue_attestation(ctx: Context, actor: Actor, *, professional_id: int, year_
     except Conflict as exc:
         raise Conflict("the log fails its integrity check; nothing was signed",
                        code="record_integrity_failed", findings=[exc.message]) from exc
-    return _issue(ctx, actor, professional_id, years, purpose, public_url)
+    return _issue(ctx, actor, professional_id, years, purpose, public_url, as_of)
 
 
 def attest_by_identity(ctx: Context, actor: Actor, *, id_number: str, name: str,
                        year_from: int, year_to: int, purpose: str,
-                       public_url: str = DEFAULT_PUBLIC_URL) -> dict[str, Any]:
+                       public_url: str = DEFAULT_PUBLIC_URL,
+                       as_of: str | None = None) -> dict[str, Any]:
     """A committee's verification: the professional found by ID number and name."""
     actor.require(Role.COMMITTEE)
     person = ctx.session.scalar(select(Professional).where(
@@ -210,7 +212,8 @@ def attest_by_identity(ctx: Context, actor: Actor, *, id_number: str, name: str,
         raise NotFound("no professional with that ID number and name in your jurisdiction",
                        code="professional_not_found")
     return issue_attestation(ctx, actor, professional_id=person.id, year_from=year_from,
-                             year_to=year_to, purpose=purpose, public_url=public_url)
+                             year_to=year_to, purpose=purpose, public_url=public_url,
+                             as_of=as_of)
 
 
 def check_attestation(ctx: Context, code: str) -> dict[str, Any]:
