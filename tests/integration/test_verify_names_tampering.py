@@ -131,6 +131,10 @@ def test_a_rewrite_of_entry_and_leaf_breaks_the_signed_tree(world, runner):
         from api.db import db
         from ledger import leaves
         with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            else:
+                conn.execute(text("DROP TRIGGER log_leaf_index_once"))
             for row in rows:  # the forger also rewrites the leaves to match
                 fixed = {**row, "hours": row["hours"]}
                 data = leaves.encode("entry", fixed)
@@ -166,3 +170,38 @@ def test_progress_is_shown_and_a_trusted_checkpoint_is_extended(world, runner, t
 def test_verify_ledger_is_a_plain_function(world):
     credit_two_people(world)
     assert verify_ledger(ledger_context()).findings == []
+
+
+def test_a_backdated_standing_event_and_a_flipped_decision_are_named(world, runner):
+    credit_two_people(world)
+    from sqlalchemy import text
+
+    from api.db import db
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE standing_event SET effective_on = '2024-01-01' "
+                          "WHERE id = 1"))
+        conn.execute(text("UPDATE project SET status = 'rejected' WHERE id = 2"))
+
+    status, report = run_verify(runner)
+
+    assert status == 1
+    assert codes(report) == [("standing_event_changed", "standing event 1"),
+                             ("decision_changed", "decision on filing 2")]
+
+
+def test_the_log_tables_refuse_updates_and_deletes(world):
+    credit_two_people(world)
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from api.db import db
+    for statement in ("DELETE FROM log_leaf WHERE idx = 0",
+                      "UPDATE log_leaf SET leaf_hash = 'x' WHERE idx = 0",
+                      "UPDATE log_checkpoint SET root_hash = 'x'",
+                      "DELETE FROM log_checkpoint"):
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(text(statement))
+        except DBAPIError:
+            continue
+        raise AssertionError(f"{statement} was allowed")
