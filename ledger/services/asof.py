@@ -33,7 +33,11 @@ def resolve(ctx: Context, as_of: str) -> LogCheckpoint:
                       code="as_of_invalid") from exc
     if moment.tzinfo is None:
         raise Invalid("as_of needs a time zone (e.g. +08:00 or Z)", code="as_of_invalid")
-    return log.checkpoint_as_of(ctx, moment.astimezone(UTC))
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise Invalid("as_of is out of range", code="as_of_invalid") from exc
+    return log.checkpoint_as_of(ctx, moment)
 
 
 def entries_at(ctx: Context, professional_id: int, size: int,

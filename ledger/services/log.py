@@ -171,8 +171,12 @@ def tree_size(ctx: Context) -> int:
                               .where(LogLeaf.idx.is_not(None))) or 0
 
 
+MAX_INDEX = 2**31 - 1  # the columns are 32-bit integers: nothing larger can exist
+
+
 def checkpoint_at(ctx: Context, size: int) -> LogCheckpoint:
-    row = ctx.session.scalar(select(LogCheckpoint).where(LogCheckpoint.size == size))
+    row = (ctx.session.scalar(select(LogCheckpoint).where(LogCheckpoint.size == size))
+           if 0 <= size <= MAX_INDEX else None)
     if row is None:
         raise NotFound(f"no checkpoint of size {size}", code="checkpoint_not_found")
     return row
@@ -249,7 +253,8 @@ def consistency_proof(ctx: Context, first: int, second: int) -> dict[str, Any]:
 
 
 def leaf_at(ctx: Context, index: int) -> LogLeaf:
-    leaf = ctx.session.scalar(select(LogLeaf).where(LogLeaf.idx == index))
+    leaf = (ctx.session.scalar(select(LogLeaf).where(LogLeaf.idx == index))
+            if 0 <= index <= MAX_INDEX else None)
     if leaf is None:
         raise NotFound(f"no leaf at index {index}", code="leaf_not_found")
     return leaf

@@ -47,41 +47,61 @@ def _quiet(_stage: str, _done: int, _total: int) -> None:
 
 def verify_ledger(ctx: Context, trusted: Iterable[str] = (),
                   progress: Progress | None = None) -> Report:
-    """Check everything; never raises on what it finds, it reports it."""
+    """Check everything; never raises on what it finds, it reports it.
+
+    Rows are compared with their leaves in id ranges of CHUNK, so memory stays flat on a
+    large ledger; professionals are read whole, so a swap across ranges is still seen.
+    """
     progress = progress or _quiet
     report = Report()
-    rows_by_kind = _rows(ctx, report)
-    for kind, rows in rows_by_kind.items():
-        leaf_rows = ctx.session.execute(
-            select(LogLeaf.id, LogLeaf.ref_id, LogLeaf.data, LogLeaf.leaf_hash)
-            .where(LogLeaf.kind == kind)).all()
-        report.findings += compare(kind, rows, leaf_rows)
-        progress(f"rows: {kind}", len(rows), len(rows))
-    _chains(rows_by_kind["entry"], report, progress)
+    for kind in TABLES:
+        _compare_kind(ctx, kind, report, progress)
+    _chains(ctx, report, progress)
     _tree(ctx, list(trusted), report, progress)
     return report
 
 
-def _rows(ctx: Context, report: Report) -> dict[str, dict[int, dict[str, Any]]]:
-    out: dict[str, dict[int, dict[str, Any]]] = {}
-    for kind, model in TABLES.items():
-        table = model.__table__
-        out[kind] = {r["id"]: dict(r) for r in ctx.session.execute(select(table)).mappings()}
-        report.checked[f"{kind} rows"] = len(out[kind])
-    return out
+def _compare_kind(ctx: Context, kind: str, report: Report, progress: Progress) -> None:
+    table = TABLES[kind].__table__
+    top = max(ctx.session.scalar(select(func.max(table.c.id))) or 0,
+              ctx.session.scalar(select(func.max(LogLeaf.ref_id))
+                                 .where(LogLeaf.kind == kind)) or 0)
+    step = top + 1 if kind == "professional" else CHUNK
+    count = 0
+    for low in range(0, top + 1, step):
+        rows = {r["id"]: dict(r) for r in ctx.session.execute(
+            select(table).where(table.c.id >= low, table.c.id < low + step)).mappings()}
+        leaf_rows = ctx.session.execute(
+            select(LogLeaf.id, LogLeaf.ref_id, LogLeaf.data, LogLeaf.leaf_hash)
+            .where(LogLeaf.kind == kind, LogLeaf.ref_id >= low,
+                   LogLeaf.ref_id < low + step)).all()
+        report.findings += compare(kind, rows, leaf_rows)
+        count += len(rows)
+        progress(f"rows: {kind}", min(low + step, top), top)
+    report.checked[f"{kind} rows"] = count
 
 
-def _chains(entries: dict[int, dict[str, Any]], report: Report, progress: Progress) -> None:
-    by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in entries.values():
-        by_person[row["professional_id"]].append(row)
-    total = len(by_person)
-    for done, (pid, rows) in enumerate(sorted(by_person.items()), start=1):
-        rows.sort(key=lambda r: r["seq"])
-        report.findings += chain_findings(pid, rows)
-        if done % CHUNK == 0 or done == total:
-            progress("chains", done, total)
-    report.checked["chains"] = total
+def _chains(ctx: Context, report: Report, progress: Progress) -> None:
+    """Every professional's chain, streamed in (professional, seq) order."""
+    table = TABLES["entry"].__table__
+    total = ctx.session.scalar(select(func.count(func.distinct(table.c.professional_id))))
+    rows = ctx.session.execute(select(table).order_by(table.c.professional_id, table.c.seq)
+                               .execution_options(yield_per=CHUNK)).mappings()
+    done, current, chain = 0, None, []
+    for row in rows:
+        if row["professional_id"] != current:
+            if chain:
+                report.findings += chain_findings(current, chain)
+                done += 1
+                if done % CHUNK == 0:
+                    progress("chains", done, total)
+            current, chain = row["professional_id"], []
+        chain.append(dict(row))
+    if chain:
+        report.findings += chain_findings(current, chain)
+        done += 1
+    progress("chains", done, total or 0)
+    report.checked["chains"] = done
 
 
 def _tree(ctx: Context, trusted: list[str], report: Report, progress: Progress) -> None:
