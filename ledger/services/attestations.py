@@ -23,7 +23,7 @@ from .. import checkpoint, identity, leaves, merkle
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
 from ..store import AccessLog, Attestation, Entry, LogCheckpoint, LogLeaf, Professional
-from . import asof, integrity, log
+from . import asof, integrity, log, tree
 from .context import Context, unit_of_work
 from .keyset import ed25519_verify
 from .reading import Years, _chain, _who, _year_summaries
@@ -98,29 +98,36 @@ def _entries_in(ctx: Context, professional_id: int,
 
 
 def _integrity(ctx: Context, person: Professional, head: LogCheckpoint,
-               pairs: list[tuple[Entry, LogLeaf]]) -> log.Tree:
+               pairs: list[tuple[Entry, LogLeaf]]) -> dict[int, list[bytes]]:
     """Raise record_integrity_failed unless the professional's rows match their leaves and
-    those leaves are in the signed checkpoint."""
+    each leaf is proven in the signed checkpoint; return each leaf's audit path."""
     findings = integrity.professional_findings(ctx, person.id)
+    paths: dict[int, list[bytes]] = {}
     try:
-        checkpoint.verify(head.note, ctx.signer.note_keys(), ed25519_verify)
+        signed = checkpoint.verify(head.note, ctx.signer.note_keys(), ed25519_verify)
+        if signed.size != head.size:
+            raise checkpoint.CheckpointError("the signed size is not the checkpoint's")
+        hashes = tree.Tree(ctx, head.size)
+        for _, leaf in pairs:
+            path = merkle.inclusion_path(leaf.idx, head.size, hashes.subtree)
+            if not merkle.verify_inclusion(leaf.idx, head.size,
+                                           merkle.leaf_hash(leaf.data.encode()), path,
+                                           signed.root):
+                findings.append(integrity.Finding(
+                    "leaf_not_in_checkpoint", f"leaf {leaf.idx} (entry {leaf.ref_id})",
+                    f"no proof of it in the signed tree of size {head.size}"))
+            paths[leaf.idx] = path
     except checkpoint.CheckpointError as exc:
         findings.append(integrity.Finding("checkpoint_invalid", f"checkpoint {head.size}",
                                           str(exc)))
-    tree = None
-    try:
-        tree = log.Tree(log.leaf_hashes(ctx, head.size))
-        if merkle.root_of(tree.hashes) != bytes.fromhex(head.root_hash):
-            findings.append(integrity.Finding("tree_mismatch", f"checkpoint {head.size}",
-                                              "the leaves do not hash to its signed root"))
     except Conflict as exc:
         findings.append(integrity.Finding("tree_mismatch", f"checkpoint {head.size}",
                                           exc.message))
-    if findings or tree is None:
+    if findings:
         raise Conflict("the professional's records fail the integrity check; nothing was "
                        "signed", code="record_integrity_failed",
                        findings=[f.as_dict() for f in findings])
-    return tree
+    return paths
 
 
 @unit_of_work()
@@ -131,7 +138,7 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
     if head is None:
         raise Conflict("the log has no checkpoint yet", code="log_not_sealed")
     pairs = _entries_in(ctx, person.id, head.size)
-    tree = _integrity(ctx, person, head, pairs)
+    paths = _integrity(ctx, person, head, pairs)
     now = ctx.now()
     entries = [e for e, _ in pairs]
     in_years = [e for e in entries if years.first <= e.year <= years.last]
@@ -157,9 +164,7 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
                        "note": head.note},
         "proofs_url": f"{public_url}/v1/log/proofs/inclusion?size={head.size}&index=",
         "entries": [{"index": leaf.idx, "data": leaf.data,
-                     "path": [h.hex() for h in merkle.inclusion_path(leaf.idx, head.size,
-                                                                      tree.subtree)]}
-                    for _, leaf in pairs],
+                     "path": [h.hex() for h in paths[leaf.idx]]} for _, leaf in pairs],
     }
     jws = sign_jws(ctx.signer, claims)
     ctx.session.add(Attestation(
@@ -273,12 +278,12 @@ def _rests_on_log(ctx: Context, claims: dict[str, Any], head: LogCheckpoint | No
         return False
     try:
         checkpoint.verify(claims["checkpoint"]["note"], ctx.signer.note_keys(), ed25519_verify)
-        hashes = log.leaf_hashes(ctx, head.size)
-    except (checkpoint.CheckpointError, Conflict, KeyError):
+        hashes = tree.Tree(ctx, head.size)
+        if hashes.root() != bytes.fromhex(head.root_hash):
+            return False
+        return all(entry["index"] < head.size
+                   and hashes.leaf(entry["index"]) == merkle.leaf_hash(entry["data"].encode())
+                   and leaves.decode(entry["data"])["leaf"] == "entry"
+                   for entry in claims.get("entries", []))
+    except (checkpoint.CheckpointError, Conflict, KeyError, ValueError):
         return False
-    if merkle.root_of(hashes) != bytes.fromhex(head.root_hash):
-        return False
-    return all(entry["index"] < head.size
-               and hashes[entry["index"]] == merkle.leaf_hash(entry["data"].encode())
-               and leaves.decode(entry["data"])["leaf"] == "entry"
-               for entry in claims.get("entries", []))

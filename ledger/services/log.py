@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 
 from .. import checkpoint, leaves, merkle
 from ..errors import Conflict, Invalid, NotFound
-from ..store import Entry, LogCheckpoint, LogLeaf, Professional, Project, StandingEventRow
+from ..store import (
+    Entry,
+    LogCheckpoint,
+    LogLeaf,
+    LogTile,
+    Professional,
+    Project,
+    StandingEventRow,
+)
+from . import tree
 from .context import Context, unit_of_work
 
 LOG_FLAG = "ledger_log"  # session.info key; False only in the cost benchmark
@@ -145,13 +154,18 @@ def seal(ctx: Context, limit: int | None = None) -> LogCheckpoint | None:
     waiting = list(session.execute(query))
     if not waiting:
         return None
-    assignments = []
+    old_size = frontier.size
+    assignments, new_hashes = [], []
     for leaf_id, leaf_hash in waiting:
         assignments.append({"leaf_id": leaf_id, "idx": frontier.size})
-        frontier.append(bytes.fromhex(leaf_hash))
+        new_hashes.append(bytes.fromhex(leaf_hash))
+        frontier.append(new_hashes[-1])
     session.connection().execute(
         update(LogLeaf.__table__).where(LogLeaf.__table__.c.id == bindparam("leaf_id"))
         .values(idx=bindparam("idx")), assignments)
+    tiles = tree.tiles_for(ctx, old_size, new_hashes)
+    if tiles:
+        session.execute(insert(LogTile), tiles)
     now = ctx.now()
     head = checkpoint.Checkpoint(ctx.signer.origin, frontier.size, frontier.root(), now)
     note = checkpoint.sign(head, ctx.signer.origin, ctx.signer.public_raw, ctx.signer.sign)
@@ -198,47 +212,17 @@ def checkpoints(ctx: Context, after: int = 0, limit: int = 100) -> list[LogCheck
         .order_by(LogCheckpoint.size).limit(limit)))
 
 
-def leaf_hashes(ctx: Context, size: int) -> list[bytes]:
-    """The leaf hashes of the first ``size`` leaves, in index order."""
-    rows = ctx.session.execute(select(LogLeaf.idx, LogLeaf.leaf_hash)
-                               .where(LogLeaf.idx < size).order_by(LogLeaf.idx))
-    hashes = []
-    for expected, (idx, h) in enumerate(rows):
-        if idx != expected:
-            raise Conflict(f"leaf {expected} is missing from the log",
-                           code="log_integrity_failed")
-        hashes.append(bytes.fromhex(h))
-    if len(hashes) != size:
-        raise Conflict(f"the log holds {len(hashes)} of {size} leaves",
-                       code="log_integrity_failed")
-    return hashes
-
-
-class Tree:
-    """Subtree hashes over the leaves of one tree size, memoised for a batch of proofs."""
-
-    def __init__(self, hashes: list[bytes]):
-        self.hashes = hashes
-        self._memo: dict[tuple[int, int], bytes] = {}
-
-    def subtree(self, start: int, end: int) -> bytes:
-        key = (start, end)
-        if key not in self._memo:
-            self._memo[key] = merkle.root_of(self.hashes[start:end])
-        return self._memo[key]
-
-
 def inclusion_proof(ctx: Context, index: int, size: int) -> dict[str, Any]:
     """The audit path of leaf ``index`` in the checkpoint of ``size`` leaves."""
     head = checkpoint_at(ctx, size)
     if not 0 <= index < size:
         raise Invalid(f"leaf {index} is not in the tree of size {size}",
                       code="leaf_not_in_tree")
-    tree = Tree(leaf_hashes(ctx, size))
+    hashes = tree.Tree(ctx, size)
     leaf = ctx.session.scalar(select(LogLeaf).where(LogLeaf.idx == index))
     return {"index": index, "tree_size": size, "root_hash": head.root_hash,
-            "leaf_hash": tree.hashes[index].hex(), "leaf_data": leaf.data if leaf else None,
-            "path": [h.hex() for h in merkle.inclusion_path(index, size, tree.subtree)]}
+            "leaf_hash": hashes.leaf(index).hex(), "leaf_data": leaf.data if leaf else None,
+            "path": [h.hex() for h in merkle.inclusion_path(index, size, hashes.subtree)]}
 
 
 def consistency_proof(ctx: Context, first: int, second: int) -> dict[str, Any]:
@@ -246,10 +230,10 @@ def consistency_proof(ctx: Context, first: int, second: int) -> dict[str, Any]:
     if first > second:
         raise Invalid("the first size is larger than the second", code="proof_sizes_invalid")
     old, new = checkpoint_at(ctx, first), checkpoint_at(ctx, second)
-    tree = Tree(leaf_hashes(ctx, second))
+    hashes = tree.Tree(ctx, second)
     return {"first": first, "second": second, "first_root": old.root_hash,
             "second_root": new.root_hash,
-            "path": [h.hex() for h in merkle.consistency_path(first, second, tree.subtree)]}
+            "path": [h.hex() for h in merkle.consistency_path(first, second, hashes.subtree)]}
 
 
 def leaf_at(ctx: Context, index: int) -> LogLeaf:

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .. import checkpoint, leaves, merkle
-from ..store import LogCheckpoint, LogLeaf
+from ..store import LogCheckpoint, LogLeaf, LogTile
 from .context import Context
 from .integrity import TABLES, Finding, chain_findings, compare
 from .keyset import ed25519_verify
+from .tree import TILE
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 10_000
@@ -135,6 +136,8 @@ def _tree(ctx: Context, trusted: list[str], report: Report, progress: Progress) 
                                .where(LogLeaf.idx.is_not(None))) or 0
     frontier = merkle.Frontier()
     _check_size(frontier, wanted, report)
+    tiles = {start: h for start, h in ctx.session.execute(select(LogTile.start, LogTile.hash))}
+    block: list[bytes] = []
     last_id = -1
     while True:
         chunk = ctx.session.execute(
@@ -152,6 +155,10 @@ def _tree(ctx: Context, trusted: list[str], report: Report, progress: Progress) 
                 report.findings.append(Finding("leaf_unknown", f"leaf {idx}",
                                                f"unknown kind {kind!r} ({ref_id})"))
             frontier.append(bytes.fromhex(leaf_hash))
+            block.append(bytes.fromhex(leaf_hash))
+            if len(block) == TILE:
+                _check_tile(frontier.size - TILE, block, tiles, report)
+                block = []
             _check_size(frontier, wanted, report)
         last_id = chunk[-1][0]
         progress("tree", frontier.size, total)
@@ -163,6 +170,14 @@ def _tree(ctx: Context, trusted: list[str], report: Report, progress: Progress) 
                 report.findings.append(Finding(
                     "log_truncated", what,
                     f"signed over {size} leaves; the log holds {frontier.size}"))
+
+
+def _check_tile(start: int, block: list[bytes], tiles: dict[int, str],
+                report: Report) -> None:
+    if tiles.get(start) != merkle.root_of(block).hex():
+        report.findings.append(Finding(
+            "tile_changed", f"tile of leaves {start}..{start + TILE - 1}",
+            "its stored hash is missing or not the hash of its leaves (proofs would fail)"))
 
 
 def _check_size(frontier: merkle.Frontier,

@@ -46,6 +46,14 @@ class LogCheckpoint(Base):
     frontier: Mapped[list[Any]]  # hex hashes of the perfect subtrees, largest first
 
 
+class LogTile(Base):
+    """The hash of a complete tile of 256 leaves from ``start``: a cache for proofs."""
+
+    __tablename__ = "log_tile"
+    start: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class Attestation(Base):
     """A signed attestation as issued, found again by its verification code."""
 

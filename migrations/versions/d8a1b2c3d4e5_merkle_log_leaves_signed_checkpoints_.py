@@ -46,6 +46,11 @@ def upgrade():
         batch_op.create_index('ix_log_leaf_kind_ref', ['kind', 'ref_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_log_leaf_owner'), ['owner'], unique=False)
 
+    op.create_table('log_tile',
+    sa.Column('start', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('start', name=op.f('pk_log_tile'))
+    )
     op.create_table('attestation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -110,6 +115,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attestation_professional_id'))
 
     op.drop_table('attestation')
+    op.drop_table('log_tile')
     with op.batch_alter_table('log_leaf', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_log_leaf_owner'))
         batch_op.drop_index('ix_log_leaf_kind_ref')
