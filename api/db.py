@@ -17,4 +17,5 @@ def ledger_context() -> Context:
     db.session.info["ledger_log"] = current_app.config.get("LEDGER_LOG", True)
     return Context(session=db.session, clock=ext["ledger_clock"],
                    policies=ext["ledger_policies"], id_key=ext["ledger_id_key"],
-                   signer=ext.get("ledger_keyset"))
+                   signer=ext.get("ledger_keyset"),
+                   public_url=current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000"))

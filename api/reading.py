@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
@@ -56,7 +56,6 @@ def verify(data):
     return attestations.attest_by_identity(
         ledger_context(), g.actor, id_number=data["id_number"], name=data["name"],
         year_from=data["year_from"], year_to=data["year_to"], purpose=data["purpose"],
-        public_url=current_app.config.get("PUBLIC_URL", attestations.DEFAULT_PUBLIC_URL),
         as_of=data["as_of"])
 
 

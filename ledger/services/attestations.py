@@ -30,7 +30,6 @@ from .reading import Years, _chain, _who, _year_summaries
 
 TYP = "verification+jwt"
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def _b64url(raw: bytes) -> str:
@@ -183,7 +182,7 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
 
 
 def issue_attestation(ctx: Context, actor: Actor, *, professional_id: int, year_from: int,
-                      year_to: int, purpose: str, public_url: str = DEFAULT_PUBLIC_URL,
+                      year_to: int, purpose: str, public_url: str | None = None,
                       as_of: str | None = None) -> dict[str, Any]:
     """The one way an attestation is made (committee verification, 学时证明).
 
@@ -202,12 +201,13 @@ def issue_attestation(ctx: Context, actor: Actor, *, professional_id: int, year_
     except Conflict as exc:
         raise Conflict("the log fails its integrity check; nothing was signed",
                        code="record_integrity_failed", findings=[exc.message]) from exc
-    return _issue(ctx, actor, professional_id, years, purpose, public_url, as_of)
+    return _issue(ctx, actor, professional_id, years, purpose,
+                  (public_url or ctx.public_url).rstrip("/"), as_of)
 
 
 def attest_by_identity(ctx: Context, actor: Actor, *, id_number: str, name: str,
                        year_from: int, year_to: int, purpose: str,
-                       public_url: str = DEFAULT_PUBLIC_URL,
+                       public_url: str | None = None,
                        as_of: str | None = None) -> dict[str, Any]:
     """A committee's verification: the professional found by ID number and name."""
     actor.require(Role.COMMITTEE)

@@ -30,6 +30,8 @@ class Context:
     id_key: bytes
     # The ledger's KeySet (ledger/services/keyset.py): signs checkpoints and attestations.
     signer: Any = None
+    # Where people open the ledger (config PUBLIC_URL): attestations' QR codes point there.
+    public_url: str = "http://127.0.0.1:5000"
 
     def now(self) -> datetime:
         """Now, in UTC: what is stored and hashed reads back the same from any database."""

@@ -3,6 +3,8 @@ over altered records, and still checkable after a reversal says they no longer h
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 
 from api.db import ledger_context
@@ -54,6 +56,14 @@ def test_an_attestation_is_genuine_and_still_true_until_a_reversal_names_itself(
     assert checked["still_true"] is False
     assert [(r["entry_id"], r["hours"]) for r in checked["reversed_since"]] == [
         (receipt["entry_id"], "24.0")]
+
+
+def test_the_qr_link_is_the_public_url_with_the_code(world):
+    credited(world)
+    world.app.config["PUBLIC_URL"] = "https://xueshi.example.cn/"
+    body = verification(world).get_json()
+    claims = json.loads(base64.urlsafe_b64decode(body["attestation"].split(".")[1] + "=="))
+    assert claims["verify_url"] == f"https://xueshi.example.cn/verify/{body['verification_code']}"
 
 
 def test_an_unknown_code_is_a_404_problem(world):
