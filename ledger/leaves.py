@@ -22,9 +22,9 @@ from typing import Any
 
 from .merkle import leaf_hash
 
-VERSION = 1
-
-# What each kind of leaf covers, per version.
+# What each kind of leaf covers, per version. New leaves use a kind's latest version;
+# adding a column to a covered table (e.g. a standing event's document number) means
+# adding version 2 of its list here, never editing version 1.
 FIELDS: dict[str, dict[int, tuple[str, ...]]] = {
     # A journal entry: a credit or a reversal, with its place in the professional's chain.
     "entry": {1: ("id", "professional_id", "seq", "kind", "hours", "subject", "year",
@@ -67,8 +67,10 @@ def normalise(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__} in a leaf")
 
 
-def encode(kind: str, row: Mapping[str, Any] | Any, version: int = VERSION) -> bytes:
-    """The leaf data for a row (a mapping or an object with the fields as attributes)."""
+def encode(kind: str, row: Mapping[str, Any] | Any, version: int | None = None) -> bytes:
+    """The leaf data for a row (a mapping or an object with the fields as attributes),
+    under ``version`` of the kind's field list (default: its latest)."""
+    version = max(FIELDS[kind]) if version is None else version
     fields = FIELDS[kind][version]
     get = row.get if isinstance(row, Mapping) else (lambda name: getattr(row, name))
     body = {"leaf": kind, "v": version, "row": {f: normalise(get(f)) for f in fields}}
