@@ -44,3 +44,4 @@ openapi: install
 
 bench: install system-packages
 	$(BIN)/python -m bench.completions
+	$(BIN)/python -m bench.merkle_cost

@@ -18,6 +18,8 @@ from api import (
     errors,
     keys,
     lifecycle,
+    log,
+    log_cli,
     policies,
     projects,
     reading,
@@ -88,6 +90,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                    lifecycle):
         api.register_blueprint(module.blp)
     api.register_blueprint(transfers.blp)
+    api.register_blueprint(log.blp)  # the Merkle log and attestation checks (issue 8)
+    log_cli.add_commands(cli.cli)  # ledger seal, verify, rotate-key (issue 8)
     app.register_blueprint(cli.cli)
     return app
 

@@ -7,6 +7,8 @@ A backup is a directory (mode 0700) holding
   or ``ledger.dump`` (``pg_dump --format=custom``: one snapshot, restored as the owner);
 - ``id-hash.key``: the ID-hash key ring; without it no person can be looked up;
 - ``jwt-ed25519.pem``: the signing key, so attestations already issued still verify;
+- ``jwt-ed25519.pem.retired.jwks.json`` (when a key was rotated): the retired public
+  keys, still published so attestations signed with them verify;
 - ``manifest.json``: what was copied, each file's SHA-256, the schema revision and the
   ID key's check value, so a restore refuses a backup whose key is not its database's.
 
@@ -43,6 +45,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE, PG_FILE = "ledger.sqlite3", "ledger.dump"
 ID_KEY_FILE, JWT_KEY_FILE = "id-hash.key", "jwt-ed25519.pem"
+RETIRED_FILE = JWT_KEY_FILE + ".retired.jwks.json"
 
 
 class BackupError(Exception):
@@ -71,11 +74,16 @@ def backup(app: Flask, dest: Path) -> dict[str, Any]:
     keys.write_ring(dest / ID_KEY_FILE, ring, exclusive=True)
     shutil.copyfile(app.config["JWT_KEY_PATH"], dest / JWT_KEY_FILE)
     os.chmod(dest / JWT_KEY_FILE, 0o600)
+    copied = [database, ID_KEY_FILE, JWT_KEY_FILE]
+    retired = _retired(Path(app.config["JWT_KEY_PATH"]))
+    if retired.exists():
+        shutil.copyfile(retired, dest / RETIRED_FILE)
+        copied.append(RETIRED_FILE)
     manifest = {
         "format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
         "backend": url.get_backend_name(), "database": database,
         **facts, "id_key_check": keys.check_value(ring),
-        "files": {name: _sha256(dest / name) for name in (database, ID_KEY_FILE, JWT_KEY_FILE)},
+        "files": {name: _sha256(dest / name) for name in copied},
     }
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
@@ -108,9 +116,17 @@ def restore(app: Flask, src: Path, *, force: bool = False) -> dict[str, Any]:
                 grant_app_role(conn, role, Base.metadata)
     placed = {"id_hash_key": _place(src / ID_KEY_FILE, key_path(app)),
               "signing_key": _place(src / JWT_KEY_FILE, Path(app.config["JWT_KEY_PATH"]))}
+    if (src / RETIRED_FILE).exists():
+        placed["retired_keys"] = _place(src / RETIRED_FILE,
+                                        _retired(Path(app.config["JWT_KEY_PATH"])))
     return {"restored": manifest["database"], "created_at": manifest["created_at"],
             "professionals": manifest["professionals"], "entries": manifest["entries"],
             **placed}
+
+
+def _retired(signing_key: Path) -> Path:
+    """Where the key set keeps retired public keys (ledger/services/keyset.py)."""
+    return signing_key.with_name(signing_key.name + ".retired.jwks.json")
 
 
 def _facts() -> dict[str, Any]:

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.services import reading
+from ledger.services import asof, attestations, reading
 
-from .auth import sign_attestation
 from .db import ledger_context
 from .docs import secured
+from .log_schemas import (
+    AsOfYearsQuerySchema,
+    AttestedVerificationSchema,
+    HoursAsOfSchema,
+    VerificationAsOfRequestSchema,
+)
 from .schemas import (
     AccessLogSchema,
-    HoursSchema,
     ProfessionalCreateSchema,
     ProfessionalSchema,
-    VerificationReportSchema,
-    VerificationRequestSchema,
-    VerificationSchema,
-    YearsQuerySchema,
 )
 
 blp = Blueprint("reading", __name__, url_prefix="/v1",
@@ -30,11 +27,14 @@ blp = Blueprint("reading", __name__, url_prefix="/v1",
 
 
 @blp.route("/me/hours", methods=["GET"])
-@blp.response(200, HoursSchema)
+@blp.response(200, HoursAsOfSchema)
 @secured(blp, 404, 422)
-@blp.arguments(YearsQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(AsOfYearsQuerySchema, location="query", unknown=RAISE)
 def my_hours(query):
     """My hours per year and subject, compliance, and what did not credit and why"""
+    if query.get("as_of"):
+        return asof.my_hours_as_of(ledger_context(), g.actor, query["as_of"],
+                                   query.get("year_from"), query.get("year_to"))
     return reading.my_hours(ledger_context(), g.actor, query.get("year_from"),
                             query.get("year_to"))
 
@@ -48,19 +48,15 @@ def my_access_log():
 
 
 @blp.route("/verifications", methods=["POST"])
-@blp.response(200, VerificationSchema)
-@secured(blp, 404, 422)
-@blp.arguments(VerificationRequestSchema)
+@blp.response(200, AttestedVerificationSchema)
+@secured(blp, 404, 409, 422)
+@blp.arguments(VerificationAsOfRequestSchema)
 def verify(data):
     """A committee verifies a professional's hours over years; the answer is signed"""
-    report = reading.verify(ledger_context(), g.actor, data["id_number"], data["name"],
-                            data["year_from"], data["year_to"], data["purpose"])
-    dumped = VerificationReportSchema().dump(report)
-    digest = hashlib.sha256(json.dumps(dumped, sort_keys=True, ensure_ascii=False,
-                                       separators=(",", ":")).encode()).hexdigest()
-    attestation = sign_attestation({"sub": report["professional"]["id_masked"],
-                                    "report_sha256": digest, "report": dumped})
-    return {"report": report, "attestation": attestation}
+    return attestations.attest_by_identity(
+        ledger_context(), g.actor, id_number=data["id_number"], name=data["name"],
+        year_from=data["year_from"], year_to=data["year_to"], purpose=data["purpose"],
+        as_of=data["as_of"])
 
 
 @blp.route("/professionals", methods=["POST"])

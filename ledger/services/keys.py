@@ -87,6 +87,26 @@ def check_or_record(conn: Connection, ring: Sequence[bytes], state: KeyState) ->
                                   "check value") from None
 
 
+def _rebind(conn: Connection) -> None:
+    """A new identity-binding leaf for every professional: the Merkle log's latest binding
+    is the one in force, so verify reads the re-keyed id_hash as rebound, not swapped."""
+    from . import log  # the log imports the store too; keep key checks import-light
+
+    now = datetime.now(UTC)
+    columns = (Professional.id, Professional.id_hash, Professional.id_masked,
+               Professional.name)
+    last = None
+    while True:
+        query = select(*columns).order_by(Professional.id).limit(BATCH)
+        if last is not None:
+            query = query.where(Professional.id > last)
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+        if not rows:
+            return
+        log.record_on(conn, "professional", rows, now)
+        last = rows[-1]["id"]
+
+
 def rotate(conn: Connection, ring: Sequence[bytes], new_key: bytes) -> dict[str, int]:
     """Re-key every keyed column from ``ring`` to ``ring + (new_key,)``; the caller's
     transaction makes it all or nothing. Returns how many values each column changed."""
@@ -120,6 +140,7 @@ def rotate(conn: Connection, ring: Sequence[bytes], new_key: bytes) -> dict[str,
                     .values({column.key: bindparam("_value")}), changed)
             counts[name] += len(changed)
             last = rows[-1][0]
+    _rebind(conn)
     if stored is None:
         conn.execute(KeyCheck.__table__.insert().values(
             name=keys.CHECK_NAME, value=keys.check_value([*ring, new_key]),

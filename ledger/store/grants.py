@@ -26,7 +26,12 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "reminder",            # what was sent, once
     "idempotency_record",  # first answers, replayed; a rotation re-keys them as the owner
     "key_check",           # the ID key's check value; a rotation updates it as the owner
+    "log_checkpoint",      # signed tree heads (issue 8)
+    "log_tile",            # the tree's stored subtree hashes (issue 8)
+    "attestation",         # what was attested, to whom (issue 8)
 )
+# log_leaf is not here: sealing gives each leaf its index once (UPDATE); its triggers
+# refuse any other change.
 
 DELETABLE_TABLES: tuple[str, ...] = ()
 
