@@ -278,11 +278,23 @@ class ProjectSchema(Schema):
     status = fields.String(required=True)
     decided_at = fields.DateTime(allow_none=True)
     decision_note = fields.String()
+    lead_time_exception = fields.String(allow_none=True,
+                                        metadata={"description": "granted or refused"})
+    lead_time_exception_reason = fields.String(allow_none=True)
+    lead_time_exception_on = fields.Date(allow_none=True)
+
+
+class LeadTimeExceptionSchema(Schema):
+    granted = fields.Boolean(required=True)
+    reason = Text(2000, required=True)
 
 
 class ProjectDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]))
     note = fields.String(load_default="", validate=validate.Length(max=2000))
+    lead_time_exception = fields.Nested(LeadTimeExceptionSchema, load_default=None, metadata={
+        "description": "威海 第十六条 一般应: for a one-off filing made later than the lead "
+                       "time, the regulator grants or refuses an exception, with its reason"})
 
 
 # --- completions ------------------------------------------------------------------
@@ -331,6 +343,9 @@ class ReceiptSchema(Schema):
     subject = fields.String(allow_none=True)
     year = fields.Integer(strict=True, allow_none=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    notes = fields.List(fields.Nested(ReasonSchema), metadata={
+        "description": "what explains the outcome without deciding it: an exception applied, "
+                       "hours over the daily cap, a draft regulation's advice"})
     policy = fields.Dict(allow_none=True)
     replayed = fields.Boolean(required=True)
 

@@ -60,6 +60,17 @@ class Filing:
     status: FilingStatus
     submitted_on: date  # the Beijing date of the server's submitted_at
     plan_year: int | None = None  # None: a one-off filing (一事一报)
+    lead_time_exception: LeadTimeException | None = None
+
+
+@dataclass(frozen=True)
+class LeadTimeException:
+    """A regulator's recorded answer to a late one-off filing (威海 第十六条 "一般应":
+    generally, so a regulator may accept one filed later, with a reason)."""
+
+    granted: bool
+    reason: str
+    decided_on: date
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,9 @@ class Reason:
     rule: dict[str, Any]
     details: dict[str, Any] = field(default_factory=dict)
     hold: bool = False
+    # A note explains (an exception applied, hours capped, a draft's advice) without
+    # deciding: it never rejects or holds.
+    note: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "rule": self.rule,
@@ -93,6 +107,7 @@ class Decision:
     hours: Decimal
     subject: Subject
     year: int
+    notes: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,10 +120,10 @@ class Case:
     workdays: ChinaWorkdays = field(default=CHINA)
 
     def reason(self, code: str, rule: str, message: str, *, hold: bool = False,
-               **details: Any) -> Reason:
+               note: bool = False, **details: Any) -> Reason:
         cited = self.policy.citation(rule).as_dict()
         cited["profile"] = self.policy.profile.key
-        return Reason(code, message, cited, _plain(details), hold)
+        return Reason(code, message, cited, _plain(details), hold, note)
 
 
 def _plain(details: dict[str, Any]) -> dict[str, Any]:
@@ -202,14 +217,26 @@ def check_annual_plan_deadline(case: Case) -> Iterator[Reason]:
 
 
 def check_one_off_lead_time(case: Case) -> Iterator[Reason]:
-    """威海 第十六条: a one-off project is filed 5 working days before the class starts."""
+    """威海 第十六条: a one-off project is filed "一般应在培训项目开班前5个工作日".
+
+    The profile's ``one_off_lead_counting`` says how the days are counted (see
+    ledger/workdays.py). A late filing credits nothing unless the regulator recorded an
+    exception (一般应: generally), which the receipt then cites as a note.
+    """
     filing = case.filing
     lead = case.policy.get("one_off_lead_working_days")
     if filing.plan_year is not None or lead is None or filing.submitted_on >= filing.start_on:
         return  # a plan item, no lead time in this profile, or already late (check_filed)
+    counting = case.policy.get("one_off_lead_counting")
+    filing_day_counts = counting is not None and counting.value == "filing_day_counts"
     try:
-        counted = case.workdays.between(filing.submitted_on, filing.start_on)
-        earliest = case.workdays.earliest_start(filing.submitted_on, lead.value)
+        if filing_day_counts:
+            counted = case.workdays.counted_from(filing.submitted_on, filing.start_on)
+        else:
+            counted = case.workdays.between(filing.submitted_on, filing.start_on)
+        last_day = case.workdays.nth_working_day_before(filing.start_on, lead.value)
+        earliest = case.workdays.earliest_start(filing.submitted_on, lead.value,
+                                                filing_day_counts=filing_day_counts)
     except NoOfficialData as missing:
         yield case.reason(
             "working_days_unknown", "one_off_filing",
@@ -218,15 +245,35 @@ def check_one_off_lead_time(case: Case) -> Iterator[Reason]:
             hold=True, year=missing.year,
         )
         return
-    if counted < lead.value:
+    if counted >= lead.value:
+        return
+    convention = counting.value if counting is not None else "strictly_between"
+    details = dict(working_days=counted, required=lead.value, counting=convention,
+                   submitted_on=filing.submitted_on, start_on=filing.start_on,
+                   earliest_start=earliest)
+    exception = filing.lead_time_exception
+    if exception is not None and exception.granted:
         yield case.reason(
-            "one_off_filed_too_late", "one_off_filing",
-            f"filed {counted} working days before the start on {filing.start_on}, "
-            f"{lead.value} required; filed on {filing.submitted_on}, the class could have "
-            f"started on {earliest} at the earliest",
-            working_days=counted, required=lead.value, submitted_on=filing.submitted_on,
-            start_on=filing.start_on, earliest_start=earliest,
-        )
+            "one_off_lead_time_exception", "one_off_filing",
+            f"filed {counted} working days before the start, {lead.value} generally "
+            f"required (一般应); the regulator accepted it as an exception on "
+            f"{exception.decided_on}: {exception.reason}",
+            note=True, exception_reason=exception.reason,
+            exception_decided_on=exception.decided_on, **details)
+        return
+    refused = ""
+    if exception is not None:
+        refused = f"; the regulator refused an exception on {exception.decided_on}: " \
+                  f"{exception.reason}"
+        details.update(exception_refused=exception.reason,
+                       exception_decided_on=exception.decided_on)
+    yield case.reason(
+        "one_off_filed_too_late", "one_off_filing",
+        f"filed on {filing.submitted_on}, {counted} working days before the start on "
+        f"{filing.start_on}; {lead.value} required, so the last day to file was {last_day} "
+        f"and the class could have started on {earliest} at the earliest{refused}",
+        last_filing_day=last_day, **details,
+    )
 
 
 def check_inside_filing(case: Case) -> Iterator[Reason]:
@@ -372,7 +419,8 @@ def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Reso
     training date; ``today`` is the Beijing date the decision is taken.
     """
     case = Case(completion, filing, base, policy, today, workdays)
-    reasons = tuple(reason for check in CHECKS for reason in check(case))
+    found = [reason for check in CHECKS for reason in check(case)]
+    reasons = tuple(r for r in found if not r.note)
     if any(not r.hold for r in reasons):
         outcome = Outcome.REJECTED
     elif reasons:
@@ -382,6 +430,7 @@ def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Reso
     return Decision(
         outcome=outcome,
         reasons=reasons,
+        notes=tuple(r for r in found if r.note),
         policy=policy.describe(),
         hours=completion.hours,
         subject=filing.subject,

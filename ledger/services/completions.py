@@ -22,6 +22,7 @@ from ..rules import (
     Completion,
     Filing,
     FilingStatus,
+    LeadTimeException,
     Outcome,
     Subject,
     decide,
@@ -66,6 +67,9 @@ def _filing(project: Project) -> Filing:
         subject=Subject(project.subject), field=project.field, start_on=project.start_on,
         end_on=project.end_on, hours=project.hours, status=FilingStatus(project.status),
         submitted_on=project.submitted_on, plan_year=project.plan_year,
+        lead_time_exception=LeadTimeException(
+            project.lead_time_exception == "granted", project.lead_time_exception_reason or "",
+            project.lead_time_exception_on) if project.lead_time_exception else None,
     )
 
 
@@ -88,6 +92,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
             credited_so_far[key] = completion.already_credited + completion.hours
         posting.status = str(decision.outcome)
         posting.reasons = [r.as_dict() for r in decision.reasons]
+        posting.notes = [r.as_dict() for r in decision.notes]
         posting.policy = decision.policy
         posting.decided_at = now
     _insert_new(ctx, base, [p for p, _ in decisions_for if p.id is None])
@@ -151,6 +156,7 @@ def receipt(posting: Posting, entry: Entry | None, replayed: bool = False) -> di
         "subject": entry.subject if entry else None,
         "year": entry.year if entry else None,
         "reasons": posting.reasons,
+        "notes": posting.notes or [],
         "policy": posting.policy,
         "replayed": replayed,
     }
@@ -233,7 +239,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             trained_from=min(item.training_dates), trained_to=max(item.training_dates),
             assessment=item.assessment, minutes=item.minutes,
             content_hash=item.content_hash(), received_at=now,
-            status="received", reasons=[], policy=None, decided_at=now,
+            status="received", reasons=[], notes=[], policy=None, decided_at=now,
         )
         completion = Completion(
             hours=item.hours, subject=Subject(item.subject),

@@ -95,6 +95,9 @@ class StandingEventRow(Base):
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     recorded_by_job: Mapped[str | None] = mapped_column(String(64))
+    # Whose decision this is (文号) and its stated basis: required to void credits back.
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    basis: Mapped[str | None] = mapped_column(Text)
 
 
 class Project(Base):
@@ -119,6 +122,10 @@ class Project(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    # 威海 第十六条 一般应: a regulator's exception for a late one-off filing, or its refusal.
+    lead_time_exception: Mapped[str | None] = mapped_column(String(10))  # granted | refused
+    lead_time_exception_reason: Mapped[str | None] = mapped_column(Text)
+    lead_time_exception_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Professional(Base):
@@ -160,6 +167,7 @@ class Posting(Base):
     status: Mapped[str] = mapped_column(String(20))
     reasons: Mapped[list[Any]]
     policy: Mapped[dict[str, Any] | None]
+    notes: Mapped[list[Any] | None]  # what explains without deciding (rules.Reason.note)
     decided_at: Mapped[datetime]
 
 

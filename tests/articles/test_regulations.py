@@ -65,19 +65,27 @@ def codes(decision) -> list[str]:
 # --- 威海 第十六条: one-off filings 5 working days before the class -------------------
 
 WEIHAI_LEAD_TIME = {
-    # filed, class starts, working days strictly between, credited?
-    "威海 第十六条 National Day 2024: Sep 29 (Sun) worked, Oct 1-7 off, 4 days": (
-        date(2024, 9, 27), date(2024, 10, 10), 4, False),
-    "威海 第十六条 National Day 2024: a day later there are 5": (
-        date(2024, 9, 27), date(2024, 10, 11), 5, True),
-    "威海 第十六条 Spring Festival 2024: Feb 10-17 off, Feb 18 (Sun) worked, 4 days": (
-        date(2024, 2, 6), date(2024, 2, 19), 4, False),
-    "威海 第十六条 Spring Festival 2024: starting Feb 20 passes": (
-        date(2024, 2, 6), date(2024, 2, 20), 5, True),
-    "威海 第十六条 make-up Saturday 2024-10-12 counts as a working day": (
-        date(2024, 10, 8), date(2024, 10, 15), 5, True),
-    "威海 第十六条 an ordinary week: Mon filing, next Mon start is only 4": (
-        date(2024, 11, 4), date(2024, 11, 11), 4, False),
+    # filed, class starts, working days from the filing day to the eve, credited?
+    # 威海 第十六条 "开班前5个工作日": count back from the day before the start; the 5th
+    # working day found is the last day to file, and the filing day itself may be it.
+    "威海 第十六条 boundary day: Fri Nov 1 is the 5th working day before Fri Nov 8": (
+        date(2024, 11, 1), date(2024, 11, 8), 5, True),
+    "威海 第十六条 boundary day: filed a day later, Mon Nov 4, is late": (
+        date(2024, 11, 4), date(2024, 11, 8), 4, False),
+    "威海 第十六条 holiday week, National Day 2024: Sep 30 + Oct 8-11 = 5, start Oct 12": (
+        date(2024, 9, 30), date(2024, 10, 12), 5, True),
+    "威海 第十六条 holiday week, National Day 2024: Oct 1-7 off, start Oct 11 is late": (
+        date(2024, 9, 30), date(2024, 10, 11), 4, False),
+    "威海 第十六条 make-up working day: Sun Sep 29 2024 worked, Sep 27 for Oct 10": (
+        date(2024, 9, 27), date(2024, 10, 10), 5, True),
+    "威海 第十六条 make-up working day: Sat Oct 12 2024 worked, Oct 9 for Oct 15": (
+        date(2024, 10, 9), date(2024, 10, 15), 5, True),
+    "威海 第十六条 Spring Festival 2024: Feb 10-17 off, Feb 18 (Sun) worked, Feb 6 for Feb 19": (
+        date(2024, 2, 6), date(2024, 2, 19), 5, True),
+    "威海 第十六条 Spring Festival 2024: filed Feb 7, Feb 19 is late": (
+        date(2024, 2, 7), date(2024, 2, 19), 4, False),
+    "威海 第十六条 a filing on a rest day counts no day: Sat Sep 28 for Oct 10 is late": (
+        date(2024, 9, 28), date(2024, 10, 10), 4, False),
 }
 
 
@@ -87,17 +95,25 @@ def test_weihai_one_off_lead_time(filed, start, counted, credited):
     decision = judge(base(WEIHAI), filing(start, submitted_on=filed), completion(start))
 
     assert (decision.outcome is Outcome.CREDITED) is credited, codes(decision)
+    last_day = CHINA.nth_working_day_before(start, 5)
+    assert (filed <= last_day) is credited, "on or before the 5th working day before"
     if not credited:
         reason = decision.reasons[0]
         assert reason.code == "one_off_filed_too_late"
         assert reason.details["working_days"] == counted and reason.details["required"] == 5
+        assert reason.details["counting"] == "filing_day_counts"
+        assert reason.details["last_filing_day"] == str(last_day)
         assert reason.rule["article"] == "第十六条"
         assert reason.rule["source"] == "001_cc8696657ba7978b.txt"
         assert reason.rule["profile"] == "371000@2019"
-        assert f"filed {counted} working days before" in reason.message
+        assert f"{counted} working days before the start" in reason.message
         later = date.fromisoformat(reason.details["earliest_start"])
         again = judge(base(WEIHAI), filing(later, submitted_on=filed), completion(later))
         assert again.outcome is Outcome.CREDITED, "the earliest start it names must pass"
+        sooner = later - timedelta(days=1)
+        if sooner > filed:
+            before = judge(base(WEIHAI), filing(sooner, submitted_on=filed), completion(sooner))
+            assert before.outcome is Outcome.REJECTED, "and the day before it must not"
 
 
 def test_weihai_plan_items_need_no_lead_time_but_the_plan_deadline():

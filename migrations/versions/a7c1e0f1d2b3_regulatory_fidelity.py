@@ -1,0 +1,40 @@
+"""regulatory fidelity: lead-time exceptions, decisions' document numbers, receipt notes
+
+Revision ID: a7c1e0f1d2b3
+Revises: 802d77cdaca4
+Create Date: 2026-11-23 01:45:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a7c1e0f1d2b3'
+down_revision = '802d77cdaca4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('standing_event', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('document_number', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('basis', sa.Text(), nullable=True))
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('lead_time_exception', sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column('lead_time_exception_reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('lead_time_exception_on', sa.Date(), nullable=True))
+    with op.batch_alter_table('posting', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notes', sa.JSON(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('posting', schema=None) as batch_op:
+        batch_op.drop_column('notes')
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_column('lead_time_exception_on')
+        batch_op.drop_column('lead_time_exception_reason')
+        batch_op.drop_column('lead_time_exception')
+    with op.batch_alter_table('standing_event', schema=None) as batch_op:
+        batch_op.drop_column('basis')
+        batch_op.drop_column('document_number')
