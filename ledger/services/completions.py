@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from .. import identity
+from .. import canonical, identity
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
 from ..rules import (
@@ -48,11 +49,32 @@ class NewCompletion:
     assessment: str  # passed | failed | absent
     minutes: int | None = None
 
+    def __post_init__(self) -> None:
+        # One form for what is hashed and stored (ledger/canonical.py): "6" is 6.0, a
+        # name typed with a trailing space or decomposed characters is the same name,
+        # and the training dates are a set of days.
+        try:
+            hours = canonical.hours(self.hours)
+        except canonical.NotCanonical as exc:
+            raise Invalid(str(exc), code="hours_invalid") from None
+        name = canonical.text(self.name)
+        if not name:
+            raise Invalid("a name is required", code="name_required")
+        object.__setattr__(self, "external_id", unicodedata.normalize("NFC", self.external_id))
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "hours", hours)
+        object.__setattr__(self, "training_dates", tuple(sorted(set(self.training_dates))))
+
     def content_hash(self) -> str:
-        """What makes two postings of one external_id the same completion."""
+        """What makes two postings of one external_id the same completion.
+
+        Over the normalised fields, in the same shape as before normalisation, so a
+        completion first posted in canonical form keeps its hash.
+        """
         body = [self.external_id, self.project_id, identity.normalize(self.id_number),
-                self.name, str(self.hours), self.subject,
-                sorted(str(d) for d in self.training_dates), self.assessment, self.minutes]
+                self.name, canonical.form(self.hours), self.subject,
+                [canonical.form(d) for d in self.training_dates], self.assessment,
+                self.minutes]
         return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
