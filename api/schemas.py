@@ -209,6 +209,14 @@ class StandingEventCreateSchema(Schema):
         "description": "for a revocation: 乱办班、乱收费、乱发证 (kept as a 失信 record where the "
                        "policy says so)"})
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    document_number = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=100), metadata={
+                                        "description": "the decision's 文号; required with "
+                                                       "void_from"})
+    basis = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Length(min=1, max=2000), metadata={
+                              "description": "the decision's stated basis; required with "
+                                             "void_from"})
 
 
 class StandingEventSchema(Schema):
@@ -221,7 +229,11 @@ class StandingEventSchema(Schema):
     term_end = fields.Date(allow_none=True)
     misconduct = fields.Boolean()
     reason = fields.String()
+    document_number = fields.String(allow_none=True)
+    basis = fields.String(allow_none=True)
     recorded_at = fields.DateTime(required=True)
+    recorded_by = fields.Integer(strict=True, allow_none=True,
+                                 metadata={"description": "the recording client's id"})
     recorded_by_job = fields.String(allow_none=True)
 
 
@@ -578,6 +590,11 @@ class ProposalDecisionSchema(Schema):
     due_on = fields.Date(load_default=None, allow_none=True,
                          metadata={"description": "for a rectification: its due date"})
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    document_number = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=100),
+                                    metadata={"description": "the decision's 文号"})
+    basis = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Length(min=1, max=2000))
 
 
 class MisconductRecordSchema(Schema):
