@@ -304,7 +304,7 @@ class LeadTimeExceptionSchema(Schema):
 class ProjectDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]))
     note = fields.String(load_default="", validate=validate.Length(max=2000))
-    lead_time_exception = fields.Nested(LeadTimeExceptionSchema, load_default=None, metadata={
+    lead_time_exception = fields.Nested(LeadTimeExceptionSchema, metadata={
         "description": "威海 第十六条 一般应: for a one-off filing made later than the lead "
                        "time, the regulator grants or refuses an exception, with its reason"})
 

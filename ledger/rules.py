@@ -14,7 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Any
 
-from . import jurisdiction
+from . import daycap, jurisdiction
 from .policy import Resolved
 from .standing import StandingEvent, standing_on
 from .workdays import CHINA, ChinaWorkdays, NoOfficialData
@@ -48,6 +48,8 @@ class Completion:
     minutes: int | None = None  # minutes attended, where the LMS reports them
     professional_jurisdiction: str | None = None  # where the professional is registered
     already_credited: Decimal = Decimal("0")  # standing credits for the same project
+    # Hours already credited to the person on each training day, at any base (daycap).
+    day_load: tuple[tuple[date, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -303,16 +305,38 @@ def check_inside_filing(case: Case) -> Iterator[Reason]:
         )
 
 
-def check_hours_plausible(case: Case) -> Iterator[Reason]:
-    """Hours fit the days and the minutes attended: a per-day cap and minutes per 学时."""
+def creditable_hours(case: Case) -> Decimal:
+    """The posted hours that fit the person's days under the profile's daily cap."""
     completion = case.completion
     cap = case.policy.get("daily_hours_cap")
-    days = len(set(completion.training_dates))
-    if cap is not None and completion.hours > cap.value * days:
+    if cap is None:
+        return completion.hours
+    fits = daycap.room(dict(completion.day_load), completion.training_dates,
+                       Decimal(cap.value))
+    return min(completion.hours, fits)
+
+
+def check_hours_plausible(case: Case) -> Iterator[Reason]:
+    """Hours fit the person's days and the minutes attended.
+
+    The daily cap counts a person's day across all their postings and bases (see
+    ledger/daycap.py): what fits is credited and the receipt notes both numbers; when
+    nothing fits, the posting is rejected.
+    """
+    completion = case.completion
+    cap = case.policy.get("daily_hours_cap")
+    fits = creditable_hours(case)
+    if cap is not None and fits < completion.hours:
+        days = len(set(completion.training_dates))
+        before = sum((h for _, h in completion.day_load), Decimal("0")).quantize(
+            Decimal("0.1"))
         yield case.reason(
             "hours_exceed_daily_cap", "hours",
-            f"{completion.hours} hours over {days} day(s) exceeds {cap.value} a day",
-            hours=completion.hours, days=days, daily_cap=cap.value,
+            f"{completion.hours} hours posted over {days} day(s), {before} already credited "
+            f"on those days; at most {cap.value} a day, so {fits} credited and "
+            f"{completion.hours - fits} not",
+            note=fits > 0, hours=completion.hours, credited_hours=fits, days=days,
+            daily_cap=cap.value, already_credited_on_days=before,
         )
     per = case.policy.get("minutes_per_xueshi")
     if completion.minutes is not None and per is not None:
@@ -432,7 +456,7 @@ def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Reso
         reasons=reasons,
         notes=tuple(r for r in found if r.note),
         policy=policy.describe(),
-        hours=completion.hours,
+        hours=creditable_hours(case),
         subject=filing.subject,
         year=max(completion.training_dates).year,
     )

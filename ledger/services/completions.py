@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from .. import canonical, identity
+from .. import canonical, daycap, identity
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
 from ..rules import (
@@ -32,6 +32,7 @@ from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, Tr
 from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
+from .daybook import credited_days
 
 MAX_BATCH = 1000
 ZERO = Decimal("0")
@@ -104,14 +105,25 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     today = ctx.today()
     now = ctx.now()
     credited_so_far = _credited_per_project(ctx, [p for p, _ in decisions_for])
+    every_day = [d for _, c in decisions_for for d in c.training_dates]
+    loads = credited_days(ctx, (p.professional_id for p, _ in decisions_for
+                                if p.professional_id is not None),
+                          min(every_day), max(every_day))
+    credited_hours: dict[int, Decimal] = {}  # by id() of the posting: ids come later
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
-        completion = replace(completion, already_credited=credited_so_far.get(key, ZERO))
+        load = loads.setdefault(posting.professional_id, {})
+        completion = replace(
+            completion, already_credited=credited_so_far.get(key, ZERO),
+            day_load=tuple((d, load[d]) for d in sorted(set(completion.training_dates))
+                           if d in load))
         policy = ctx.policies.resolve_for_decision(base.jurisdiction_code,
                                                   min(completion.training_dates))
         decision = decide(completion, _filing(projects[posting.project_id]), facts, policy, today)
         if decision.outcome is Outcome.CREDITED:
-            credited_so_far[key] = completion.already_credited + completion.hours
+            credited_so_far[key] = completion.already_credited + decision.hours
+            daycap.add(load, completion.training_dates, decision.hours)
+            credited_hours[id(posting)] = decision.hours
         posting.status = str(decision.outcome)
         posting.reasons = [r.as_dict() for r in decision.reasons]
         posting.notes = [r.as_dict() for r in decision.notes]
@@ -122,7 +134,8 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     credited = [(p, c) for p, c in decisions_for if p.status == Outcome.CREDITED]
     chains = Chains(ctx, (p.professional_id for p, _ in credited))
     rows = [chains.next_row(
-        professional_id=posting.professional_id, kind="credit", hours=posting.hours,
+        professional_id=posting.professional_id, kind="credit",
+        hours=credited_hours[id(posting)],
         subject=projects[posting.project_id].subject,
         year=max(completion.training_dates).year, posting_id=posting.id, base_id=base.id,
         project_id=posting.project_id, reverses_id=None,

@@ -229,15 +229,27 @@ def test_national_article_8_the_requirement_is_90_with_two_thirds_professional()
     assert policy.param("yearly_hours_required").citation.article == "第八条"
 
 
-def test_national_default_a_day_credits_at_most_8_xueshi():
+def test_ledger_default_a_day_credits_at_most_8_xueshi_and_what_fits_is_credited():
+    # 人社部令第25号 第八条 leaves 学时认定 to the provinces: 8 a day is the ledger's default.
     start = date(2026, 3, 2)
     f = filing(start, days=2, submitted_on=date(2026, 2, 1), hours="20.0")
 
     two_days = judge(base(ZIBO), f, completion(start, days=2, hours="16.0"))
     too_much = judge(base(ZIBO), f, completion(start, days=2, hours="17.0"))
+    full = replace(completion(start, days=1, hours="4.0"),
+                   day_load=((start, Decimal("8.0")),))
+    half = replace(completion(start, days=2, hours="12.0"),
+                   day_load=((start, Decimal("6.0")),))
 
-    assert two_days.outcome is Outcome.CREDITED
-    assert codes(too_much) == ["hours_exceed_daily_cap"]
+    assert two_days.outcome is Outcome.CREDITED and two_days.notes == ()
+    assert too_much.outcome is Outcome.CREDITED and too_much.hours == Decimal("16.0")
+    [note] = too_much.notes
+    assert note.code == "hours_exceed_daily_cap"
+    assert note.details["hours"] == "17.0" and note.details["credited_hours"] == "16.0"
+    cap = BOOK.resolve(ZIBO, start).param("daily_hours_cap")
+    assert cap.citation.article is None and "ledger's default" in cap.citation.summary
+    assert codes(judge(base(ZIBO), f, full)) == ["hours_exceed_daily_cap"]
+    assert judge(base(ZIBO), f, half).hours == Decimal("10.0")  # 2 on the 2nd, 8 on the 3rd
 
 
 def test_national_default_45_minutes_make_a_xueshi():

@@ -95,8 +95,9 @@ SINGLE_FAILURES = {
         {"base": {"scope_subjects": frozenset({Subject.PUBLIC})}}, "project_outside_scope"),
     "field outside scope": (
         {"base": {"scope_fields": frozenset({"health"})}}, "project_outside_scope"),
-    "more hours than 8 a day": (
-        {"completion": {"training_dates": (MON,)}, "filing": {"end_on": MON}},
+    "a day already full at 8 hours": (
+        {"completion": {"training_dates": (MON,), "day_load": ((MON, Decimal("8.0")),)},
+         "filing": {"end_on": MON}},
         "hours_exceed_daily_cap"),
     "more hours than the minutes attended": (
         {"completion": {"minutes": 500}}, "hours_exceed_minutes"),
