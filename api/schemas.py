@@ -543,6 +543,9 @@ class PolicyProfileSchema(Schema):
     effective_to = fields.Date(allow_none=True)
     parent = fields.String(allow_none=True)
     draft = fields.Boolean(required=True)
+    enabled = fields.Boolean(metadata={
+        "description": "false for a draft nobody enabled: it only advises; an operator enables "
+                       "one with its in-force date (LEDGER_ENABLED_DRAFTS)"})
     in_force = fields.Boolean(required=True)
     params = fields.Dict(keys=fields.String(), values=fields.Nested(CitedValueSchema))
     rules = fields.Dict(keys=fields.String(), values=fields.Nested(CitationSchema))

@@ -144,7 +144,7 @@ Check = Callable[[Case], Iterator[Reason]]
 
 def check_policy_in_force(case: Case) -> Iterator[Reason]:
     first = min(case.completion.training_dates)
-    if not case.policy.profile.in_force(first):
+    if not case.policy.profile.within(first):  # a draft asked for advice is not in force
         profile = case.policy.profile
         yield Reason(
             "no_policy_in_force",

@@ -26,13 +26,12 @@ from ..rules import (
     LeadTimeException,
     Outcome,
     Subject,
-    decide,
 )
 from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
 from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
-from .daybook import credited_days
+from .daybook import credited_days, decide_under_policy
 
 MAX_BATCH = 1000
 ZERO = Decimal("0")
@@ -117,9 +116,8 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
             completion, already_credited=credited_so_far.get(key, ZERO),
             day_load=tuple((d, load[d]) for d in sorted(set(completion.training_dates))
                            if d in load))
-        policy = ctx.policies.resolve_for_decision(base.jurisdiction_code,
-                                                  min(completion.training_dates))
-        decision = decide(completion, _filing(projects[posting.project_id]), facts, policy, today)
+        decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
+                                       _filing(projects[posting.project_id]), facts, today)
         if decision.outcome is Outcome.CREDITED:
             credited_so_far[key] = completion.already_credited + decision.hours
             daycap.add(load, completion.training_dates, decision.hours)

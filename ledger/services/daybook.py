@@ -1,12 +1,12 @@
-"""A person's credited hours per training day, at every base (see ledger/daycap.py).
-
-Kept apart so every intake path (postings, attendance, rosters) counts a person's day
-the same way before deciding what more fits under the daily cap.
+"""Deciding a completion the same way on every intake path (postings, attendance,
+rosters): a person's credited hours per training day at every base (ledger/daycap.py),
+and the decision under the profile in force with a draft's advice (ledger/advice.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +14,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
 from .. import daycap
+from ..advice import draft_advice
+from ..rules import BaseFacts, Completion, Decision, Filing, decide
 from ..store import Entry, Posting
 from .context import Context
 
@@ -37,3 +39,17 @@ def credited_days(ctx: Context, professional_ids: Iterable[int], first: date, la
         daycap.add(loads.setdefault(pid, {}), [date.fromisoformat(d) for d in days],
                    Decimal(hours))
     return loads
+
+
+def decide_under_policy(ctx: Context, jurisdiction: str, completion: Completion,
+                        filing: Filing, facts: BaseFacts, today: date) -> Decision:
+    """Decide under the profile in force on the first training day; where a draft nobody
+    enabled would apply, its view is added as an advisory note and changes nothing."""
+    first = min(completion.training_dates)
+    decision = decide(completion, filing, facts,
+                      ctx.policies.resolve_for_decision(jurisdiction, first), today)
+    draft = ctx.policies.advisory(jurisdiction, first)
+    if draft is None:
+        return decision
+    advice = draft_advice(decision, decide(completion, filing, facts, draft, today), draft)
+    return replace(decision, notes=(*decision.notes, advice))

@@ -28,6 +28,8 @@ from ledger.standing import EventType, StandingEvent
 from ledger.workdays import CHINA, ChinaWorkdays
 
 BOOK = load_book()
+# 四川 第三十八条 leaves the day blank: its rules are exercised with the draft enabled.
+SICHUAN_BOOK = load_book(enabled_drafts={"510000@2025-draft": date(2025, 1, 1)})
 ZIBO, WEIHAI, SICHUAN, SHANGHAI, CHANGZHOU = "370300", "371000", "510000", "310000", "320400"
 
 
@@ -54,7 +56,7 @@ def completion(start: date, *, days=1, hours="8.0", subject=Subject.PROFESSIONAL
 
 
 def judge(where: BaseFacts, f: Filing, c: Completion, workdays: ChinaWorkdays = CHINA):
-    policy = BOOK.resolve_for_decision(where.jurisdiction, min(c.training_dates))
+    policy = SICHUAN_BOOK.resolve_for_decision(where.jurisdiction, min(c.training_dates))
     return decide(c, f, where, policy, today=date(2026, 11, 22), workdays=workdays)
 
 
@@ -289,12 +291,13 @@ SCALE = {
 
 @pytest.mark.parametrize(("code", "on", "level", "expected"), SCALE.values(), ids=SCALE.keys())
 def test_yearly_scale_minimums(code, on, level, expected):
-    found = trainee_minimum(BOOK.resolve(code, on), level)
+    found = trainee_minimum(SICHUAN_BOOK.resolve(code, on), level)
     assert (None if found is None else (found.minimum, found.unit)) == expected
 
 
 def test_sichuan_article_36_elsewhere_a_national_base_stays_national():
-    assert effective_level("national", BOOK.resolve(SICHUAN, date(2026, 1, 1))) == "provincial"
+    assert effective_level("national",
+                           SICHUAN_BOOK.resolve(SICHUAN, date(2026, 1, 1))) == "provincial"
     assert effective_level("national", BOOK.resolve(ZIBO, date(2026, 1, 1))) == "national"
 
 
