@@ -259,7 +259,8 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     now = ctx.now()
     pairs: list[tuple[Posting, Completion]] = []
     for item in fresh:
-        problems = tuple(identity.problems(item.id_number))
+        # GB 11643: nobody trains before they are born.
+        problems = tuple(identity.problems(item.id_number, on=min(item.training_dates)))
         person = people.get(identity.keyed_hash(item.id_number, ctx.id_key)) if not problems \
             else None
         # A plain value until _insert_new writes it: cheaper than an ORM object.
@@ -323,7 +324,7 @@ def _people(ctx: Context, items: Sequence[NewCompletion]) -> dict[str, Professio
     """Professionals by ID hash; those seen for the first time are created from the posting."""
     wanted: dict[str, NewCompletion] = {}
     for item in items:
-        if identity.is_valid(item.id_number):
+        if identity.is_valid(item.id_number, on=ctx.today()):
             wanted.setdefault(identity.keyed_hash(item.id_number, ctx.id_key), item)
     if not wanted:
         return {}

@@ -191,7 +191,7 @@ def register_professional(ctx: Context, actor: Actor, id_number: str, name: str,
                           jurisdiction: str, password: str | None) -> Professional:
     """A regulator registers a professional in its jurisdiction (and may set a password)."""
     actor.require(Role.REGULATOR)
-    problems = identity.problems(id_number)
+    problems = identity.problems(id_number, on=ctx.today())
     if problems:
         raise Invalid("invalid ID number: " + "; ".join(problems), code="id_number_invalid")
     require_jurisdiction(ctx, jurisdiction)
