@@ -120,6 +120,7 @@ class Case:
     policy: Resolved
     today: date
     workdays: ChinaWorkdays = field(default=CHINA)
+    plan_policy: Resolved | None = None  # in force on the plan's deadline day
 
     def reason(self, code: str, rule: str, message: str, *, hold: bool = False,
                note: bool = False, **details: Any) -> Reason:
@@ -200,21 +201,46 @@ def check_filed(case: Case) -> Iterator[Reason]:
         )
 
 
+def annual_plan_due(policy: Resolved, plan_year: int) -> tuple[date, Any] | None:
+    """The day the plan for ``plan_year`` is due and its parameter, under ``policy`` (the
+    profile in force at the end of the year before), or None where it sets no deadline."""
+    deadline = policy.get("annual_plan_deadline")
+    if deadline is None:
+        return None
+    month, day = (int(part) for part in deadline.value.split("-"))
+    return date(plan_year - 1, month, day), deadline
+
+
+def plan_deadline_day(plan_year: int) -> date:
+    """The day whose profile judges a plan's deadline: every text sets it in the year
+    before (淄博 第十九条, 威海 第十六条, 四川 第二十条, 上海 第二十条, 常州 第八条: year end)."""
+    return date(plan_year - 1, 12, 31)
+
+
 def check_annual_plan_deadline(case: Case) -> Iterator[Reason]:
     """A plan item filed after the plan deadline is not in the annual plan (淄博 第十九条,
-    威海 第十六条, 四川 第二十条, 上海 第二十条, 常州 第八条: 12月31日 of the year before)."""
+    威海 第十六条, 四川 第二十条, 上海 第二十条, 常州 第八条: 12月31日 of the year before).
+
+    The deadline is the one in force on the deadline day (``Case.plan_policy``): 淄博
+    applies from 2025-05-10 (第三十三条), so no 2024-12-31 deadline bound a 2025 plan.
+    """
     filing = case.filing
-    deadline = case.policy.get("annual_plan_deadline")
-    if filing.plan_year is None or deadline is None:
+    if filing.plan_year is None:
         return
-    month, day = (int(part) for part in deadline.value.split("-"))
-    due = date(filing.plan_year - 1, month, day)
-    if filing.submitted_on > due:
-        yield case.reason(
-            "annual_plan_filed_late", "annual_plan",
+    policy = case.plan_policy or case.policy
+    due = annual_plan_due(policy, filing.plan_year)
+    if due is None:
+        return
+    day, deadline = due
+    if filing.submitted_on > day:
+        cited = deadline.citation.as_dict()
+        cited["profile"] = policy.profile.key
+        yield Reason(
+            "annual_plan_filed_late",
             f"filed on {filing.submitted_on} as part of the {filing.plan_year} plan, which was "
-            f"due by {due}; file it as a one-off project instead",
-            submitted_on=filing.submitted_on, deadline=due, plan_year=filing.plan_year,
+            f"due by {day}; file it as a one-off project instead",
+            cited, _plain({"submitted_on": filing.submitted_on, "deadline": day,
+                           "plan_year": filing.plan_year}),
         )
 
 
@@ -436,13 +462,16 @@ CHECKS: tuple[Check, ...] = (
 
 
 def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Resolved,
-           today: date, workdays: ChinaWorkdays = CHINA) -> Decision:
+           today: date, workdays: ChinaWorkdays = CHINA, *,
+           plan_policy: Resolved | None = None) -> Decision:
     """Credit, reject or hold one completion, as of its training dates.
 
     ``policy`` is the profile in force for the base's jurisdiction on the first
-    training date; ``today`` is the Beijing date the decision is taken.
+    training date; ``today`` is the Beijing date the decision is taken; ``plan_policy``,
+    for a plan item, the profile in force on its plan's deadline day
+    (``plan_deadline_day``), ``policy`` if not given.
     """
-    case = Case(completion, filing, base, policy, today, workdays)
+    case = Case(completion, filing, base, policy, today, workdays, plan_policy)
     found = [reason for check in CHECKS for reason in check(case)]
     reasons = tuple(r for r in found if not r.note)
     if any(not r.hold for r in reasons):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from .. import daycap
 from ..advice import draft_advice
-from ..rules import BaseFacts, Completion, Decision, Filing, decide
+from ..rules import BaseFacts, Completion, Decision, Filing, decide, plan_deadline_day
 from ..store import Entry, Posting
 from .context import Context
 
@@ -46,10 +46,16 @@ def decide_under_policy(ctx: Context, jurisdiction: str, completion: Completion,
     """Decide under the profile in force on the first training day; where a draft nobody
     enabled would apply, its view is added as an advisory note and changes nothing."""
     first = min(completion.training_dates)
+    plan_policy = None if filing.plan_year is None else ctx.policies.resolve_for_decision(
+        jurisdiction, plan_deadline_day(filing.plan_year))
     decision = decide(completion, filing, facts,
-                      ctx.policies.resolve_for_decision(jurisdiction, first), today)
+                      ctx.policies.resolve_for_decision(jurisdiction, first), today,
+                      plan_policy=plan_policy)
     draft = ctx.policies.advisory(jurisdiction, first)
     if draft is None:
         return decision
-    advice = draft_advice(decision, decide(completion, filing, facts, draft, today), draft)
+    draft_plan = None if filing.plan_year is None else ctx.policies.resolve(
+        jurisdiction, plan_deadline_day(filing.plan_year), drafts=True)
+    advice = draft_advice(decision, decide(completion, filing, facts, draft, today,
+                                           plan_policy=draft_plan), draft)
     return replace(decision, notes=(*decision.notes, advice))

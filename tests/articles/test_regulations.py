@@ -23,6 +23,7 @@ from ledger.rules import (
     Outcome,
     Subject,
     decide,
+    plan_deadline_day,
 )
 from ledger.standing import EventType, StandingEvent
 from ledger.workdays import CHINA, ChinaWorkdays
@@ -57,7 +58,10 @@ def completion(start: date, *, days=1, hours="8.0", subject=Subject.PROFESSIONAL
 
 def judge(where: BaseFacts, f: Filing, c: Completion, workdays: ChinaWorkdays = CHINA):
     policy = SICHUAN_BOOK.resolve_for_decision(where.jurisdiction, min(c.training_dates))
-    return decide(c, f, where, policy, today=date(2026, 11, 22), workdays=workdays)
+    plan_policy = None if f.plan_year is None else SICHUAN_BOOK.resolve_for_decision(
+        where.jurisdiction, plan_deadline_day(f.plan_year))
+    return decide(c, f, where, policy, today=date(2026, 11, 22), workdays=workdays,
+                  plan_policy=plan_policy)
 
 
 def codes(decision) -> list[str]:
@@ -167,15 +171,24 @@ def test_zibo_before_2025_05_10_is_judged_under_the_national_rule():
     assert before.policy["jurisdiction"] == "000000"
 
 
-def test_zibo_from_2025_05_10_a_plan_item_filed_after_december_is_not_in_the_plan():
-    late_plan = filing(date(2025, 5, 12), submitted_on=date(2025, 1, 15), plan_year=2025)
+def test_zibo_article_33_a_2025_plan_had_no_zibo_deadline_on_2024_12_31():
+    # 淄博 applies from 2025-05-10 (第三十三条): on 2024-12-31 no deadline bound the plan.
+    plan_2025 = filing(date(2025, 5, 12), submitted_on=date(2025, 1, 15), plan_year=2025)
 
-    after = judge(base(ZIBO), late_plan, completion(date(2025, 5, 12)))
+    decision = judge(base(ZIBO), plan_2025, completion(date(2025, 5, 12)))
+
+    assert decision.outcome is Outcome.CREDITED, codes(decision)
+
+
+def test_zibo_article_19_a_2026_plan_item_filed_after_december_is_not_in_the_plan():
+    late_plan = filing(date(2026, 5, 12), submitted_on=date(2026, 1, 15), plan_year=2026)
+
+    after = judge(base(ZIBO), late_plan, completion(date(2026, 5, 12)))
 
     assert codes(after) == ["annual_plan_filed_late"]
     reason = after.reasons[0]
     assert reason.rule["article"] == "第十九条" and reason.rule["profile"] == "370300@2025"
-    assert reason.details["deadline"] == "2024-12-31"
+    assert reason.details["deadline"] == "2025-12-31"
 
 
 # --- 常州 2011 ------------------------------------------------------------------------
