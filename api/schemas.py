@@ -410,12 +410,13 @@ class EntrySchema(Schema):
 
 
 class ComplianceSchema(Schema):
-    met = fields.Boolean(required=True)
-    required_total = fields.Decimal(as_string=True)
-    required_professional = fields.Decimal(as_string=True)
-    shortfall_total = fields.Decimal(as_string=True)
-    shortfall_professional = fields.Decimal(as_string=True)
-    policy = fields.Dict()
+    met = fields.Boolean(required=True, allow_none=True, metadata={
+        "description": "null where no requirement is on record for the year"})
+    required_total = fields.Decimal(as_string=True, allow_none=True)
+    required_professional = fields.Decimal(as_string=True, allow_none=True)
+    shortfall_total = fields.Decimal(as_string=True, allow_none=True)
+    shortfall_professional = fields.Decimal(as_string=True, allow_none=True)
+    policy = fields.Dict(allow_none=True)
     rule = fields.Dict()
 
 
