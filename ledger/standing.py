@@ -51,7 +51,8 @@ class StandingEvent:
     due_on: date | None = None
     void_from: date | None = None
     reason: str = ""
-    term_end: date | None = None  # a recognition's last day (认定有效期)
+    # A recognition's last day: an operational term the regulator may set; no text sets one.
+    term_end: date | None = None
     misconduct: bool = False  # a revocation for 乱办班、乱收费、乱发证
     document_number: str | None = None  # the decision's 文号
     basis: str | None = None  # the decision's stated basis (依据)
