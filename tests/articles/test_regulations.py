@@ -295,8 +295,8 @@ SCALE = {
                                       (1500, "person_times")),
     "四川 第八条 provincial bases 2000": (SICHUAN, date(2026, 1, 1), "provincial",
                                         (2000, "persons")),
-    "四川 第三十六条 a national base counts as provincial": (SICHUAN, date(2026, 1, 1),
-                                                          "national", (2000, "persons")),
+    "四川 第三十六条 benefits, not obligations: no 2000 minimum for a national base": (
+        SICHUAN, date(2026, 1, 1), "national", None),
     "四川 第八条 says nothing of city bases": (SICHUAN, date(2026, 1, 1), "municipal", None),
     "威海 2019 has lapsed: no number": (WEIHAI, date(2026, 1, 1), "municipal", None),
 }
