@@ -23,6 +23,7 @@ from api import (
     reading,
     regulation,
     schemas,
+    scopes,
     tokens,
 )
 from api.db import db
@@ -88,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (tokens, bases, projects, completions, reading, policies, regulation,
                    lifecycle):
         api.register_blueprint(module.blp)
+    api.register_blueprint(scopes.blp)
     app.register_blueprint(cli.cli)
     return app
 

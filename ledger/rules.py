@@ -76,6 +76,16 @@ class LeadTimeException:
 
 
 @dataclass(frozen=True)
+class ScopeGrant:
+    """A regulator's recorded decision on a base's scope (常州 第四条: 按照政府人社部门批准的
+    培训权限), from ``effective_on`` until the next one."""
+
+    effective_on: date
+    subjects: frozenset[Subject]
+    district_only: bool
+
+
+@dataclass(frozen=True)
 class BaseFacts:
     jurisdiction: str
     level: str
@@ -83,6 +93,7 @@ class BaseFacts:
     scope_subjects: frozenset[Subject]
     scope_fields: frozenset[str]
     events: tuple[StandingEvent, ...]
+    scope_grants: tuple[ScopeGrant, ...] = ()  # in the order they were recorded
 
 
 @dataclass(frozen=True)
@@ -386,15 +397,38 @@ def check_registry_number(case: Case) -> Iterator[Reason]:
                           "the base has no unified registry number (统一编号)")
 
 
-def check_county_base(case: Case) -> Iterator[Reason]:
-    """常州 第四条: a county-level base teaches 专业科目 to its own district."""
+def scope_on(case: Case, day: date) -> ScopeGrant:
+    """The scope a base holds on ``day``: the last grant a regulator recorded by then, or
+    else the scope granted at recognition. Under 常州 第四条 that default, for a county
+    base, is 专业科目 for its own district ("主要承担本区域范围内…专业科目"; the city organises
+    公共科目, 第七条); the recognising regulator widens it by a recorded grant."""
+    in_force = [g for g in case.base.scope_grants if g.effective_on <= day]
+    if in_force:
+        return in_force[-1]
+    registered = case.base.scope_subjects
     rule = case.policy.get("county_bases_professional_only_in_district")
-    if rule is None or not rule.value or case.base.level != "county":
+    if rule is not None and rule.value and case.base.level == "county":
+        return ScopeGrant(date.min, registered & {Subject.PROFESSIONAL}, True)
+    return ScopeGrant(date.min, registered, False)
+
+
+def check_county_base(case: Case) -> Iterator[Reason]:
+    """常州 第四条: a base teaches within the scope it holds on each training date; a county
+    base's default scope is 专业科目 for its own district (see scope_on)."""
+    scopes = [scope_on(case, day) for day in sorted(set(case.completion.training_dates))]
+    if case.base.scope_grants or case.base.level == "county":
+        narrow = [s for s in scopes if case.filing.subject not in s.subjects]
+        if narrow:
+            yield case.reason(
+                "county_base_public_subject" if case.base.level == "county"
+                else "project_outside_scope", "county_scope",
+                f"on the training dates the base's scope was "
+                f"{sorted(map(str, narrow[0].subjects))}, not {case.filing.subject}; a county "
+                "base's scope is 专业科目 unless the regulator has widened it",
+                subject=str(case.filing.subject),
+                scope_subjects=sorted(map(str, narrow[0].subjects)))
+    if not any(s.district_only for s in scopes):
         return
-    if case.filing.subject is not Subject.PROFESSIONAL:
-        yield case.reason("county_base_public_subject", "county_scope",
-                          "a county-level base may teach only 专业科目, not 公需科目",
-                          subject=str(case.filing.subject))
     home = case.completion.professional_jurisdiction
     if home is None:
         yield case.reason(
@@ -405,8 +439,8 @@ def check_county_base(case: Case) -> Iterator[Reason]:
     elif not jurisdiction.covers(case.base.jurisdiction, home):
         yield case.reason(
             "county_base_outside_district", "county_scope",
-            f"a county-level base of {case.base.jurisdiction} trains its own district; the "
-            f"professional is registered in {home}",
+            f"a county-level base of {case.base.jurisdiction} trains its own district unless "
+            f"the regulator has widened its scope; the professional is registered in {home}",
             base_jurisdiction=case.base.jurisdiction, professional_jurisdiction=home,
         )
 
@@ -428,7 +462,7 @@ def check_standing(case: Case) -> Iterator[Reason]:
 
 def check_scope(case: Case) -> Iterator[Reason]:
     base, filing = case.base, case.filing
-    if filing.subject not in base.scope_subjects:
+    if not base.scope_grants and filing.subject not in base.scope_subjects:
         yield case.reason(
             "project_outside_scope", "scope",
             f"the base is authorised for {sorted(map(str, base.scope_subjects))}, "

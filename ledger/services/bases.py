@@ -10,7 +10,7 @@ from sqlalchemy import select
 from .. import jurisdiction as divisions
 from ..actors import Actor, Role
 from ..errors import Invalid, NotFound
-from ..rules import BaseFacts, Subject
+from ..rules import BaseFacts, ScopeGrant, Subject
 from ..standing import (
     ADVERSE,
     EventType,
@@ -19,7 +19,14 @@ from ..standing import (
     check_append,
     standing_on,
 )
-from ..store import BaseChange, MisconductRecord, Reminder, StandingEventRow, TrainingBase
+from ..store import (
+    BaseChange,
+    MisconductRecord,
+    Reminder,
+    ScopeGrantRow,
+    StandingEventRow,
+    TrainingBase,
+)
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
 from .reversals import reverse_credits_from
@@ -188,6 +195,8 @@ def standing(ctx: Context, base_id: int, on: date) -> Standing:
 
 
 def base_facts(ctx: Context, base: TrainingBase) -> BaseFacts:
+    grants = ctx.session.scalars(select(ScopeGrantRow).where(
+        ScopeGrantRow.base_id == base.id).order_by(ScopeGrantRow.id))
     return BaseFacts(
         jurisdiction=base.jurisdiction_code,
         level=base.level,
@@ -195,6 +204,8 @@ def base_facts(ctx: Context, base: TrainingBase) -> BaseFacts:
         scope_subjects=frozenset(Subject(s) for s in base.scope_subjects),
         scope_fields=frozenset(base.scope_fields),
         events=tuple(to_event(r) for r in events_of(ctx, base.id)),
+        scope_grants=tuple(ScopeGrant(g.effective_on, frozenset(Subject(s) for s in g.subjects),
+                                      g.district_only) for g in grants),
     )
 
 

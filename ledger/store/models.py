@@ -354,3 +354,19 @@ class AccessLog(Base):
     purpose: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, Any]]
     at: Mapped[datetime]
+
+
+class ScopeGrantRow(Base):
+    """A regulator's recorded decision on a base's scope (常州 第四条 培训权限), in force from
+    ``effective_on`` until the next one. Append-only, like standing events."""
+
+    __tablename__ = "scope_grant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    subjects: Mapped[list[Any]]
+    district_only: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
