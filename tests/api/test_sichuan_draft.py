@@ -24,15 +24,19 @@ def sichuan(world):
     base_id = world.new_base("四川基地", jurisdiction=SICHUAN, level="provincial",
                              by=world.sichuan_regulator)
     lms = world.new_client(Role.BASE, "四川 LMS", base_id=base_id)
-    # 四川 第二十条: the 2025 plan was due by 31 December 2024; this item comes in June.
-    filed = world.file_project(who=lms, base_id=base_id, plan_year=2025)
+    # 四川 第二十条: the 2026 plan was due by 31 December 2025; this item comes in February.
+    world.clock.set(datetime(2026, 2, 2, 2, tzinfo=UTC))
+    filed = world.file_project(who=lms, base_id=base_id, plan_year=2026,
+                               start_on="2026-03-02", end_on="2026-03-04")
     assert filed.status_code == 201, filed.get_json()
     project_id = filed.get_json()["id"]
     world.call("POST", f"/v1/projects/{project_id}/decision", world.sichuan_regulator,
                json={"decision": "accepted"})
-    world.clock.set(datetime(2025, 6, 23, 2, tzinfo=UTC))
+    world.clock.set(datetime(2026, 3, 10, 2, tzinfo=UTC))
     world.sichuan_post = lambda external_id: world.post(
-        world.item(project_id, external_id), who=lms).get_json()["receipts"][0]
+        world.item(project_id, external_id,
+                   training_dates=["2026-03-02", "2026-03-03", "2026-03-04"]),
+        who=lms).get_json()["receipts"][0]
     return world
 
 
@@ -53,7 +57,7 @@ def test_sichuan_article_38_an_enabled_draft_decides_and_policies_show_it(sichua
     app.extensions["ledger_policies"] = load_book(enabled_drafts={DRAFT: date(2025, 1, 1)})
 
     receipt = sichuan.sichuan_post("s-2")
-    shown = sichuan.call("GET", "/v1/policies", query_string={"on": "2025-06-20"}).get_json()
+    shown = sichuan.call("GET", "/v1/policies", query_string={"on": "2026-03-02"}).get_json()
 
     assert receipt["status"] == "rejected" and receipt["notes"] == []
     assert [r["code"] for r in receipt["reasons"]] == ["annual_plan_filed_late"]
