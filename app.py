@@ -25,12 +25,13 @@ from api import (
     reading,
     regulation,
     schemas,
+    scopes,
     tokens,
     transfers,
 )
 from api.db import db
 from ledger.clock import SandboxClock, SystemClock
-from ledger.policy import POLICY_DIR, load_book
+from ledger.policy import POLICY_DIR, load_book, parse_enabled_drafts
 from ledger.services.context import WRITE_OPTION
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
@@ -52,6 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         JWT_TTL_SECONDS=900,
         JWT_LEEWAY_SECONDS=30,
         POLICY_DIR=str(POLICY_DIR),
+        # Drafts in force by an operator's choice: "510000@2025-draft=2025-09-01,...".
+        ENABLED_DRAFTS=os.environ.get("LEDGER_ENABLED_DRAFTS", ""),
         CLOCK=(SandboxClock(os.environ["LEDGER_SANDBOX_CLOCK"])
                if os.environ.get("LEDGER_SANDBOX_CLOCK") else SystemClock()),
         API_TITLE="Xueshi Ledger 学时账本",
@@ -71,7 +74,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
 
     # A malformed policy file stops the app here, naming the file and the key.
-    app.extensions["ledger_policies"] = load_book(Path(app.config["POLICY_DIR"]))
+    app.extensions["ledger_policies"] = load_book(
+        Path(app.config["POLICY_DIR"]), parse_enabled_drafts(app.config["ENABLED_DRAFTS"]))
     app.extensions["ledger_clock"] = app.config["CLOCK"]
 
     db.init_app(app)
@@ -92,6 +96,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(transfers.blp)
     api.register_blueprint(log.blp)  # the Merkle log and attestation checks (issue 8)
     log_cli.add_commands(cli.cli)  # ledger seal, verify, rotate-key (issue 8)
+    api.register_blueprint(scopes.blp)
     app.register_blueprint(cli.cli)
     return app
 

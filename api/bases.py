@@ -80,7 +80,7 @@ class StandingEvents(MethodView):
         """Append a standing event: recognised, rectification ordered, revoked, ..."""
         event = StandingEvent(EventType(data["type"]), data["effective_on"], data["due_on"],
                               data["void_from"], data["reason"], data["term_end"],
-                              data["misconduct"])
+                              data["misconduct"], data["document_number"], data["basis"])
         return bases.append_standing_event(ledger_context(), g.actor, base_id, event)
 
 

@@ -27,6 +27,7 @@ def _profile(profile: Profile, on: date) -> dict:
         "version": profile.version, "document": profile.document, "source": profile.source,
         "effective_from": profile.effective_from, "effective_to": profile.effective_to,
         "parent": profile.parent, "draft": profile.draft, "in_force": profile.in_force(on),
+        "enabled": profile.enabled,
         "params": {name: {"value": str(p.value) if isinstance(p.value, Fraction) else p.value,
                           **asdict(p.citation)} for name, p in profile.params.items()},
         "rules": {name: asdict(c) for name, c in profile.rules.items()},

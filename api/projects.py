@@ -46,8 +46,10 @@ def get_project(project_id):
 @blp.arguments(ProjectDecisionSchema)
 def decide(data, project_id):
     """Accept or reject a filing; postings held for it are then decided"""
-    return projects.decide_project(ledger_context(), g.actor, project_id,
-                                   data["decision"] == "accepted", data["note"])
+    exception = data.get("lead_time_exception")
+    return projects.decide_project(
+        ledger_context(), g.actor, project_id, data["decision"] == "accepted", data["note"],
+        lead_time_exception=(exception["granted"], exception["reason"]) if exception else None)
 
 
 @blp.route("/filings/pending", methods=["GET"])

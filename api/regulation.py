@@ -39,7 +39,8 @@ def decide(data, proposal_id):
     return proposals.decide_proposal(
         ledger_context(), g.actor, proposal_id, data["decision"] == "accepted",
         effective_on=data["effective_on"], void_from=data["void_from"],
-        misconduct=data["misconduct"], reason=data["reason"], due_on=data["due_on"])
+        misconduct=data["misconduct"], reason=data["reason"], due_on=data["due_on"],
+        document_number=data["document_number"], basis=data["basis"])
 
 
 @blp.route("/bases/<id:base_id>/misconduct-records", methods=["GET"])

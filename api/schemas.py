@@ -209,6 +209,14 @@ class StandingEventCreateSchema(Schema):
         "description": "for a revocation: 乱办班、乱收费、乱发证 (kept as a 失信 record where the "
                        "policy says so)"})
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    document_number = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=100), metadata={
+                                        "description": "the decision's 文号; required with "
+                                                       "void_from"})
+    basis = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Length(min=1, max=2000), metadata={
+                              "description": "the decision's stated basis; required with "
+                                             "void_from"})
 
 
 class StandingEventSchema(Schema):
@@ -221,7 +229,11 @@ class StandingEventSchema(Schema):
     term_end = fields.Date(allow_none=True)
     misconduct = fields.Boolean()
     reason = fields.String()
+    document_number = fields.String(allow_none=True)
+    basis = fields.String(allow_none=True)
     recorded_at = fields.DateTime(required=True)
+    recorded_by = fields.Integer(strict=True, allow_none=True,
+                                 metadata={"description": "the recording client's id"})
     recorded_by_job = fields.String(allow_none=True)
 
 
@@ -278,11 +290,23 @@ class ProjectSchema(Schema):
     status = fields.String(required=True)
     decided_at = fields.DateTime(allow_none=True)
     decision_note = fields.String()
+    lead_time_exception = fields.String(allow_none=True,
+                                        metadata={"description": "granted or refused"})
+    lead_time_exception_reason = fields.String(allow_none=True)
+    lead_time_exception_on = fields.Date(allow_none=True)
+
+
+class LeadTimeExceptionSchema(Schema):
+    granted = fields.Boolean(required=True)
+    reason = Text(2000, required=True)
 
 
 class ProjectDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]))
     note = fields.String(load_default="", validate=validate.Length(max=2000))
+    lead_time_exception = fields.Nested(LeadTimeExceptionSchema, metadata={
+        "description": "威海 第十六条 一般应: for a one-off filing made later than the lead "
+                       "time, the regulator grants or refuses an exception, with its reason"})
 
 
 # --- completions ------------------------------------------------------------------
@@ -331,6 +355,9 @@ class ReceiptSchema(Schema):
     subject = fields.String(allow_none=True)
     year = fields.Integer(strict=True, allow_none=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    notes = fields.List(fields.Nested(ReasonSchema), metadata={
+        "description": "what explains the outcome without deciding it: an exception applied, "
+                       "hours over the daily cap, a draft regulation's advice"})
     policy = fields.Dict(allow_none=True)
     replayed = fields.Boolean(required=True)
 
@@ -383,12 +410,13 @@ class EntrySchema(Schema):
 
 
 class ComplianceSchema(Schema):
-    met = fields.Boolean(required=True)
-    required_total = fields.Decimal(as_string=True)
-    required_professional = fields.Decimal(as_string=True)
-    shortfall_total = fields.Decimal(as_string=True)
-    shortfall_professional = fields.Decimal(as_string=True)
-    policy = fields.Dict()
+    met = fields.Boolean(required=True, allow_none=True, metadata={
+        "description": "null where no requirement is on record for the year"})
+    required_total = fields.Decimal(as_string=True, allow_none=True)
+    required_professional = fields.Decimal(as_string=True, allow_none=True)
+    shortfall_total = fields.Decimal(as_string=True, allow_none=True)
+    shortfall_professional = fields.Decimal(as_string=True, allow_none=True)
+    policy = fields.Dict(allow_none=True)
     rule = fields.Dict()
 
 
@@ -516,6 +544,9 @@ class PolicyProfileSchema(Schema):
     effective_to = fields.Date(allow_none=True)
     parent = fields.String(allow_none=True)
     draft = fields.Boolean(required=True)
+    enabled = fields.Boolean(metadata={
+        "description": "false for a draft nobody enabled: it only advises; an operator enables "
+                       "one with its in-force date (LEDGER_ENABLED_DRAFTS)"})
     in_force = fields.Boolean(required=True)
     params = fields.Dict(keys=fields.String(), values=fields.Nested(CitedValueSchema))
     rules = fields.Dict(keys=fields.String(), values=fields.Nested(CitationSchema))
@@ -563,6 +594,11 @@ class ProposalDecisionSchema(Schema):
     due_on = fields.Date(load_default=None, allow_none=True,
                          metadata={"description": "for a rectification: its due date"})
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    document_number = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=100),
+                                    metadata={"description": "the decision's 文号"})
+    basis = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Length(min=1, max=2000))
 
 
 class MisconductRecordSchema(Schema):
@@ -692,3 +728,30 @@ class ReminderSchema(Schema):
     deadline = fields.Date(required=True)
     message = fields.String(required=True)
     created_at = fields.DateTime(required=True)
+
+
+# --- scope grants (常州 第四条 培训权限) ------------------------------------------------
+
+
+class ScopeGrantCreateSchema(Schema):
+    effective_on = fields.Date(required=True)
+    subjects = fields.List(fields.String(validate=validate.OneOf(SUBJECTS)), required=True,
+                           validate=validate.Length(min=1, max=2))
+    district_only = fields.Boolean(required=True, metadata={
+        "description": "whether the base trains only professionals of its own district"})
+    reason = Text(2000, required=True)
+    document_number = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=100),
+                                    metadata={"description": "the decision's 文号"})
+
+
+class ScopeGrantSchema(Schema):
+    id = fields.Integer(strict=True, required=True)
+    base_id = fields.Integer(strict=True, required=True)
+    effective_on = fields.Date(required=True)
+    subjects = fields.List(fields.String(), required=True)
+    district_only = fields.Boolean(required=True)
+    reason = fields.String(required=True)
+    document_number = fields.String(allow_none=True)
+    recorded_at = fields.DateTime(required=True)
+    recorded_by = fields.Integer(strict=True, allow_none=True)

@@ -8,7 +8,8 @@ from .policy import Param, Resolved
 
 
 def effective_level(level: str, policy: Resolved) -> str:
-    """四川 第三十六条: a national-level base is treated as provincial where a profile says so."""
+    """四川 第三十六条: a national-level base enjoys the policies (benefits) of a provincial
+    one where a profile says so. Its obligations stay its own: see trainee_minimum."""
     rule = policy.get("national_bases_as_provincial")
     if level == "national" and rule is not None and rule.value:
         return "provincial"
@@ -29,7 +30,9 @@ def trainee_minimum(policy: Resolved, level: str) -> TraineeMinimum | None:
     if minimum is None:
         return None
     levels = policy.get("yearly_trainees_min_levels")
-    if levels is not None and effective_level(level, policy) not in levels.value:
+    # The minimum is a condition written for the levels it names (四川 第八条: 省级); 第三十六条
+    # gives national bases provincial *benefits*, not this obligation.
+    if levels is not None and level not in levels.value:
         return None
     unit = policy.get("yearly_trainees_unit")
     return TraineeMinimum(minimum.value, unit.value if unit else "persons", minimum)

@@ -32,8 +32,12 @@ def check_character(first17: str) -> str:
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
-def problems(raw: str) -> list[str]:
-    """What is wrong with an ID number; an empty list means valid."""
+def problems(raw: str, on: date | None = None) -> list[str]:
+    """What is wrong with an ID number; an empty list means valid.
+
+    GB 11643-1999 4.2: the birth-date code is the holder's date of birth, so it cannot lie
+    after ``on`` (a training date, or for a registration, today).
+    """
     number = normalize(raw)
     if len(number) != 18:
         return [f"has {len(number)} characters, 18 required"]
@@ -45,6 +49,8 @@ def problems(raw: str) -> list[str]:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         if born.year < 1900:
             found.append("birth date before 1900")
+        elif on is not None and born > on:
+            found.append(f"birth date {born} is after {on}")
     except ValueError:
         found.append(f"birth date {number[6:14]} is not a date")
     expected = check_character(number[:17])
@@ -53,8 +59,8 @@ def problems(raw: str) -> list[str]:
     return found
 
 
-def is_valid(raw: str) -> bool:
-    return not problems(raw)
+def is_valid(raw: str, on: date | None = None) -> bool:
+    return not problems(raw, on)
 
 
 def keyed_hash(raw: str, key: IdKey) -> str:

@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .canonical import form
+
 GENESIS = "0" * 64
 
 # The fields an entry's hash covers, in a fixed order.
@@ -20,8 +22,9 @@ HASHED_FIELDS = ("professional", "seq", "kind", "hours", "subject", "year", "pos
 
 
 def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
-    body = {name: None if fields.get(name) is None else str(fields[name])
-            for name in HASHED_FIELDS}
+    """The hash over each field's canonical form (ledger/canonical.py), so the value read
+    back from either database hashes as the value written did."""
+    body = {name: form(fields.get(name)) for name in HASHED_FIELDS}
     payload = json.dumps([prev_hash, body], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 

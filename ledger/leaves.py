@@ -33,17 +33,28 @@ FIELDS: dict[str, dict[int, tuple[str, ...]]] = {
     # A base's standing event (recognised, suspended, revoked ...).
     "standing_event": {1: ("id", "base_id", "type", "effective_on", "due_on", "void_from",
                            "term_end", "misconduct", "reason", "recorded_at", "recorded_by",
-                           "recorded_by_job")},
+                           "recorded_by_job"),
+                       # A decision entered late names its document (文号) and basis.
+                       2: ("id", "base_id", "type", "effective_on", "due_on", "void_from",
+                           "term_end", "misconduct", "reason", "recorded_at", "recorded_by",
+                           "recorded_by_job", "document_number", "basis")},
     # A project's filing as submitted (its decision is a leaf of its own).
     "filing": {1: ("id", "base_id", "title", "subject", "field", "mode", "start_on",
                    "end_on", "hours", "fee", "capacity", "plan_year", "submitted_at",
                    "submitted_on")},
     # A regulator's decision on a filing: the latest one is the filing's status.
-    "decision": {1: ("id", "status", "decided_at", "decided_by", "decision_note")},
+    "decision": {1: ("id", "status", "decided_at", "decided_by", "decision_note"),
+                 # With the exception to a late one-off filing (威海 第十六条 一般应).
+                 2: ("id", "status", "decided_at", "decided_by", "decision_note",
+                     "lead_time_exception", "lead_time_exception_reason",
+                     "lead_time_exception_on")},
     # An identity binding: this professional id is this keyed ID hash, masked ID and name.
     # A re-key of the ID hashes appends a new binding for each professional; the latest
     # binding is the one in force.
     "professional": {1: ("id", "id_hash", "id_masked", "name")},
+    # A regulator's decision on a base's scope (常州 第四条 培训权限): it decides credit.
+    "scope_grant": {1: ("id", "base_id", "effective_on", "subjects", "district_only",
+                        "reason", "document_number", "recorded_at", "recorded_by")},
 }
 KINDS = tuple(FIELDS)
 

@@ -11,8 +11,8 @@ applies.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -63,14 +63,21 @@ class Profile:
     params: dict[str, Param] = field(default_factory=dict)
     rules: dict[str, Citation] = field(default_factory=dict)
     path: str = ""
+    # A draft (征求意见稿) binds no one: it is in force only where an operator enabled it,
+    # with its in-force date (PolicyBook's enabled_drafts); until then it only advises.
+    enabled: bool = True
 
     @property
     def key(self) -> str:
         return f"{self.jurisdiction}@{self.version}"
 
-    def in_force(self, day: date) -> bool:
+    def within(self, day: date) -> bool:
+        """Whether ``day`` lies in the profile's effective period, enabled or not."""
         ends = self.effective_to
         return self.effective_from <= day and (ends is None or day <= ends)
+
+    def in_force(self, day: date) -> bool:
+        return self.enabled and self.within(day)
 
 
 @dataclass(frozen=True)
@@ -115,10 +122,17 @@ class Resolved:
 class PolicyBook:
     """Every profile, and the question "which applies here, on that day?"."""
 
-    def __init__(self, profiles: Iterable[Profile], source: str = "the policy files"):
+    def __init__(self, profiles: Iterable[Profile], source: str = "the policy files",
+                 enabled_drafts: Mapping[str, date] | None = None):
         self.profiles: dict[str, list[Profile]] = {}
+        wanted = dict(enabled_drafts or {})
         for profile in profiles:
+            if profile.draft and profile.key in wanted:
+                profile = replace(profile, enabled=True,
+                                  effective_from=wanted.pop(profile.key))
             self.profiles.setdefault(profile.jurisdiction, []).append(profile)
+        if wanted:
+            raise PolicyFileError(f"enabled drafts name no draft profile: {sorted(wanted)}")
         for code, versions in self.profiles.items():
             versions.sort(key=lambda p: p.effective_from)
             for earlier, later in zip(versions, versions[1:], strict=False):
@@ -130,17 +144,19 @@ class PolicyBook:
             raise PolicyFileError(
                 f"{source}: no national profile (a file with jurisdiction = \"000000\")")
 
-    def _in_force(self, code: str, day: date) -> Profile | None:
+    def _in_force(self, code: str, day: date, drafts: bool = False) -> Profile | None:
         for profile in self.profiles.get(code, ()):
-            if profile.in_force(day):
+            if profile.in_force(day) or (drafts and profile.within(day)):
                 return profile
         return None
 
-    def resolve(self, code: str, day: date) -> Resolved:
+    def resolve(self, code: str, day: date, *, drafts: bool = False) -> Resolved:
+        """The profiles in force on ``day``, innermost first; ``drafts`` also takes in
+        drafts nobody enabled, as if they were in force (for their advice only)."""
         chain: list[Profile] = []
         current: str | None = code
         while current is not None:
-            profile = self._in_force(current, day)
+            profile = self._in_force(current, day, drafts)
             if profile is not None:
                 chain.append(profile)
             up = profile.parent if profile is not None and profile.parent else None
@@ -156,6 +172,18 @@ class PolicyBook:
             return self.resolve(code, day)
         except NoProfileInForce:
             return Resolved((self.profiles[jurisdiction.NATION][0],), code)
+
+    def advisory(self, code: str, day: date) -> Resolved | None:
+        """The chain a draft nobody enabled would make on ``day``, or None if none would:
+        what the draft would have said is shown as advice, never applied."""
+        try:
+            chain = self.resolve(code, day, drafts=True)
+        except NoProfileInForce:
+            return None
+        return chain if any(not p.enabled for p in chain.chain) else None
+
+    def enabled_drafts(self) -> list[Profile]:
+        return [p for p in self.all() if p.draft and p.enabled]
 
     def history(self, code: str) -> list[Profile]:
         return list(self.profiles.get(code, ()))
@@ -234,13 +262,37 @@ def load_profile(path: Path) -> Profile:
         effective_to=effective_to,
         parent=data.get("parent"),
         draft=bool(data.get("draft", False)),
+        enabled=not data.get("draft", False),
         params=params,
         rules=rules,
         path=path.name,
     )
 
 
-def load_book(directory: Path = POLICY_DIR) -> PolicyBook:
-    """Load and validate every profile; raise PolicyFileError naming file and key."""
+def load_book(directory: Path = POLICY_DIR,
+              enabled_drafts: Mapping[str, date] | None = None) -> PolicyBook:
+    """Load and validate every profile; raise PolicyFileError naming file and key.
+
+    ``enabled_drafts`` maps a draft's key (``510000@2025-draft``) to the day an operator
+    puts it in force (see parse_enabled_drafts).
+    """
     return PolicyBook((load_profile(p) for p in sorted(directory.glob("*.toml"))),
-                      source=str(directory))
+                      source=str(directory), enabled_drafts=enabled_drafts)
+
+
+def parse_enabled_drafts(setting: str | None) -> dict[str, date]:
+    """``LEDGER_ENABLED_DRAFTS``: comma-separated ``key=YYYY-MM-DD``, e.g.
+    ``510000@2025-draft=2025-09-01``. A malformed setting stops the app, naming it."""
+    out: dict[str, date] = {}
+    for part in (setting or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, day = part.strip().partition("=")
+        try:
+            if not sep:
+                raise ValueError(part)
+            out[key.strip()] = date.fromisoformat(day.strip())
+        except ValueError as exc:
+            raise PolicyFileError(
+                f"LEDGER_ENABLED_DRAFTS: {part.strip()!r} is not key=YYYY-MM-DD") from exc
+    return out

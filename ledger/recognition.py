@@ -54,5 +54,7 @@ def advance(status: str, step: Step, *, notice_days: int | None = None,
 
 
 def notice_until(opened: date, days: int) -> date:
-    """The last day of a notice of ``days`` days that opens on ``opened``."""
-    return opened + timedelta(days=days - 1)
+    """The last day of a notice of ``days`` days that opens on ``opened``, counted as the
+    rest of the ledger counts a period (民法典 第二百零一条: 开始的当日不计入): the day it
+    opens does not count, so 威海 第五条's "不少于5天" opened on the 6th runs to the 11th."""
+    return opened + timedelta(days=days)

@@ -14,7 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Any
 
-from . import jurisdiction
+from . import daycap, jurisdiction
 from .policy import Resolved
 from .standing import StandingEvent, standing_on
 from .workdays import CHINA, ChinaWorkdays, NoOfficialData
@@ -48,6 +48,8 @@ class Completion:
     minutes: int | None = None  # minutes attended, where the LMS reports them
     professional_jurisdiction: str | None = None  # where the professional is registered
     already_credited: Decimal = Decimal("0")  # standing credits for the same project
+    # Hours already credited to the person on each training day, at any base (daycap).
+    day_load: tuple[tuple[date, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,27 @@ class Filing:
     status: FilingStatus
     submitted_on: date  # the Beijing date of the server's submitted_at
     plan_year: int | None = None  # None: a one-off filing (一事一报)
+    lead_time_exception: LeadTimeException | None = None
+
+
+@dataclass(frozen=True)
+class LeadTimeException:
+    """A regulator's recorded answer to a late one-off filing (威海 第十六条 "一般应":
+    generally, so a regulator may accept one filed later, with a reason)."""
+
+    granted: bool
+    reason: str
+    decided_on: date
+
+
+@dataclass(frozen=True)
+class ScopeGrant:
+    """A regulator's recorded decision on a base's scope (常州 第四条: 按照政府人社部门批准的
+    培训权限), from ``effective_on`` until the next one."""
+
+    effective_on: date
+    subjects: frozenset[Subject]
+    district_only: bool
 
 
 @dataclass(frozen=True)
@@ -70,6 +93,7 @@ class BaseFacts:
     scope_subjects: frozenset[Subject]
     scope_fields: frozenset[str]
     events: tuple[StandingEvent, ...]
+    scope_grants: tuple[ScopeGrant, ...] = ()  # in the order they were recorded
 
 
 @dataclass(frozen=True)
@@ -79,6 +103,9 @@ class Reason:
     rule: dict[str, Any]
     details: dict[str, Any] = field(default_factory=dict)
     hold: bool = False
+    # A note explains (an exception applied, hours capped, a draft's advice) without
+    # deciding: it never rejects or holds.
+    note: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "rule": self.rule,
@@ -93,6 +120,7 @@ class Decision:
     hours: Decimal
     subject: Subject
     year: int
+    notes: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,12 +131,13 @@ class Case:
     policy: Resolved
     today: date
     workdays: ChinaWorkdays = field(default=CHINA)
+    plan_policy: Resolved | None = None  # in force on the plan's deadline day
 
     def reason(self, code: str, rule: str, message: str, *, hold: bool = False,
-               **details: Any) -> Reason:
+               note: bool = False, **details: Any) -> Reason:
         cited = self.policy.citation(rule).as_dict()
         cited["profile"] = self.policy.profile.key
-        return Reason(code, message, cited, _plain(details), hold)
+        return Reason(code, message, cited, _plain(details), hold, note)
 
 
 def _plain(details: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +156,7 @@ Check = Callable[[Case], Iterator[Reason]]
 
 def check_policy_in_force(case: Case) -> Iterator[Reason]:
     first = min(case.completion.training_dates)
-    if not case.policy.profile.in_force(first):
+    if not case.policy.profile.within(first):  # a draft asked for advice is not in force
         profile = case.policy.profile
         yield Reason(
             "no_policy_in_force",
@@ -183,33 +212,70 @@ def check_filed(case: Case) -> Iterator[Reason]:
         )
 
 
+def annual_plan_due(policy: Resolved, plan_year: int) -> tuple[date, Any] | None:
+    """The day the plan for ``plan_year`` is due and its parameter, under ``policy`` (the
+    profile in force at the end of the year before), or None where it sets no deadline."""
+    deadline = policy.get("annual_plan_deadline")
+    if deadline is None:
+        return None
+    month, day = (int(part) for part in deadline.value.split("-"))
+    return date(plan_year - 1, month, day), deadline
+
+
+def plan_deadline_day(plan_year: int) -> date:
+    """The day whose profile judges a plan's deadline: every text sets it in the year
+    before (淄博 第十九条, 威海 第十六条, 四川 第二十条, 上海 第二十条, 常州 第八条: year end)."""
+    return date(plan_year - 1, 12, 31)
+
+
 def check_annual_plan_deadline(case: Case) -> Iterator[Reason]:
     """A plan item filed after the plan deadline is not in the annual plan (淄博 第十九条,
-    威海 第十六条, 四川 第二十条, 上海 第二十条, 常州 第八条: 12月31日 of the year before)."""
+    威海 第十六条, 四川 第二十条, 上海 第二十条, 常州 第八条: 12月31日 of the year before).
+
+    The deadline is the one in force on the deadline day (``Case.plan_policy``): 淄博
+    applies from 2025-05-10 (第三十三条), so no 2024-12-31 deadline bound a 2025 plan.
+    """
     filing = case.filing
-    deadline = case.policy.get("annual_plan_deadline")
-    if filing.plan_year is None or deadline is None:
+    if filing.plan_year is None:
         return
-    month, day = (int(part) for part in deadline.value.split("-"))
-    due = date(filing.plan_year - 1, month, day)
-    if filing.submitted_on > due:
-        yield case.reason(
-            "annual_plan_filed_late", "annual_plan",
+    policy = case.plan_policy or case.policy
+    due = annual_plan_due(policy, filing.plan_year)
+    if due is None:
+        return
+    day, deadline = due
+    if filing.submitted_on > day:
+        cited = deadline.citation.as_dict()
+        cited["profile"] = policy.profile.key
+        yield Reason(
+            "annual_plan_filed_late",
             f"filed on {filing.submitted_on} as part of the {filing.plan_year} plan, which was "
-            f"due by {due}; file it as a one-off project instead",
-            submitted_on=filing.submitted_on, deadline=due, plan_year=filing.plan_year,
+            f"due by {day}; file it as a one-off project instead",
+            cited, _plain({"submitted_on": filing.submitted_on, "deadline": day,
+                           "plan_year": filing.plan_year}),
         )
 
 
 def check_one_off_lead_time(case: Case) -> Iterator[Reason]:
-    """威海 第十六条: a one-off project is filed 5 working days before the class starts."""
+    """威海 第十六条: a one-off project is filed "一般应在培训项目开班前5个工作日".
+
+    The profile's ``one_off_lead_counting`` says how the days are counted (see
+    ledger/workdays.py). A late filing credits nothing unless the regulator recorded an
+    exception (一般应: generally), which the receipt then cites as a note.
+    """
     filing = case.filing
     lead = case.policy.get("one_off_lead_working_days")
     if filing.plan_year is not None or lead is None or filing.submitted_on >= filing.start_on:
         return  # a plan item, no lead time in this profile, or already late (check_filed)
+    counting = case.policy.get("one_off_lead_counting")
+    filing_day_counts = counting is not None and counting.value == "filing_day_counts"
     try:
-        counted = case.workdays.between(filing.submitted_on, filing.start_on)
-        earliest = case.workdays.earliest_start(filing.submitted_on, lead.value)
+        if filing_day_counts:
+            counted = case.workdays.counted_from(filing.submitted_on, filing.start_on)
+        else:
+            counted = case.workdays.between(filing.submitted_on, filing.start_on)
+        last_day = case.workdays.nth_working_day_before(filing.start_on, lead.value)
+        earliest = case.workdays.earliest_start(filing.submitted_on, lead.value,
+                                                filing_day_counts=filing_day_counts)
     except NoOfficialData as missing:
         yield case.reason(
             "working_days_unknown", "one_off_filing",
@@ -218,15 +284,35 @@ def check_one_off_lead_time(case: Case) -> Iterator[Reason]:
             hold=True, year=missing.year,
         )
         return
-    if counted < lead.value:
+    if counted >= lead.value:
+        return
+    convention = counting.value if counting is not None else "strictly_between"
+    details = dict(working_days=counted, required=lead.value, counting=convention,
+                   submitted_on=filing.submitted_on, start_on=filing.start_on,
+                   earliest_start=earliest)
+    exception = filing.lead_time_exception
+    if exception is not None and exception.granted:
         yield case.reason(
-            "one_off_filed_too_late", "one_off_filing",
-            f"filed {counted} working days before the start on {filing.start_on}, "
-            f"{lead.value} required; filed on {filing.submitted_on}, the class could have "
-            f"started on {earliest} at the earliest",
-            working_days=counted, required=lead.value, submitted_on=filing.submitted_on,
-            start_on=filing.start_on, earliest_start=earliest,
-        )
+            "one_off_lead_time_exception", "one_off_filing",
+            f"filed {counted} working days before the start, {lead.value} generally "
+            f"required (一般应); the regulator accepted it as an exception on "
+            f"{exception.decided_on}: {exception.reason}",
+            note=True, exception_reason=exception.reason,
+            exception_decided_on=exception.decided_on, **details)
+        return
+    refused = ""
+    if exception is not None:
+        refused = f"; the regulator refused an exception on {exception.decided_on}: " \
+                  f"{exception.reason}"
+        details.update(exception_refused=exception.reason,
+                       exception_decided_on=exception.decided_on)
+    yield case.reason(
+        "one_off_filed_too_late", "one_off_filing",
+        f"filed on {filing.submitted_on}, {counted} working days before the start on "
+        f"{filing.start_on}; {lead.value} required, so the last day to file was {last_day} "
+        f"and the class could have started on {earliest} at the earliest{refused}",
+        last_filing_day=last_day, **details,
+    )
 
 
 def check_inside_filing(case: Case) -> Iterator[Reason]:
@@ -256,16 +342,38 @@ def check_inside_filing(case: Case) -> Iterator[Reason]:
         )
 
 
-def check_hours_plausible(case: Case) -> Iterator[Reason]:
-    """Hours fit the days and the minutes attended: a per-day cap and minutes per 学时."""
+def creditable_hours(case: Case) -> Decimal:
+    """The posted hours that fit the person's days under the profile's daily cap."""
     completion = case.completion
     cap = case.policy.get("daily_hours_cap")
-    days = len(set(completion.training_dates))
-    if cap is not None and completion.hours > cap.value * days:
+    if cap is None:
+        return completion.hours
+    fits = daycap.room(dict(completion.day_load), completion.training_dates,
+                       Decimal(cap.value))
+    return min(completion.hours, fits)
+
+
+def check_hours_plausible(case: Case) -> Iterator[Reason]:
+    """Hours fit the person's days and the minutes attended.
+
+    The daily cap counts a person's day across all their postings and bases (see
+    ledger/daycap.py): what fits is credited and the receipt notes both numbers; when
+    nothing fits, the posting is rejected.
+    """
+    completion = case.completion
+    cap = case.policy.get("daily_hours_cap")
+    fits = creditable_hours(case)
+    if cap is not None and fits < completion.hours:
+        days = len(set(completion.training_dates))
+        before = sum((h for _, h in completion.day_load), Decimal("0")).quantize(
+            Decimal("0.1"))
         yield case.reason(
             "hours_exceed_daily_cap", "hours",
-            f"{completion.hours} hours over {days} day(s) exceeds {cap.value} a day",
-            hours=completion.hours, days=days, daily_cap=cap.value,
+            f"{completion.hours} hours posted over {days} day(s), {before} already credited "
+            f"on those days; at most {cap.value} a day, so {fits} credited and "
+            f"{completion.hours - fits} not",
+            note=fits > 0, hours=completion.hours, credited_hours=fits, days=days,
+            daily_cap=cap.value, already_credited_on_days=before,
         )
     per = case.policy.get("minutes_per_xueshi")
     if completion.minutes is not None and per is not None:
@@ -289,15 +397,38 @@ def check_registry_number(case: Case) -> Iterator[Reason]:
                           "the base has no unified registry number (统一编号)")
 
 
-def check_county_base(case: Case) -> Iterator[Reason]:
-    """常州 第四条: a county-level base teaches 专业科目 to its own district."""
+def scope_on(case: Case, day: date) -> ScopeGrant:
+    """The scope a base holds on ``day``: the last grant a regulator recorded by then, or
+    else the scope granted at recognition. Under 常州 第四条 that default, for a county
+    base, is 专业科目 for its own district ("主要承担本区域范围内…专业科目"; the city organises
+    公共科目, 第七条); the recognising regulator widens it by a recorded grant."""
+    in_force = [g for g in case.base.scope_grants if g.effective_on <= day]
+    if in_force:
+        return in_force[-1]
+    registered = case.base.scope_subjects
     rule = case.policy.get("county_bases_professional_only_in_district")
-    if rule is None or not rule.value or case.base.level != "county":
+    if rule is not None and rule.value and case.base.level == "county":
+        return ScopeGrant(date.min, registered & {Subject.PROFESSIONAL}, True)
+    return ScopeGrant(date.min, registered, False)
+
+
+def check_county_base(case: Case) -> Iterator[Reason]:
+    """常州 第四条: a base teaches within the scope it holds on each training date; a county
+    base's default scope is 专业科目 for its own district (see scope_on)."""
+    scopes = [scope_on(case, day) for day in sorted(set(case.completion.training_dates))]
+    if case.base.scope_grants or case.base.level == "county":
+        narrow = [s for s in scopes if case.filing.subject not in s.subjects]
+        if narrow:
+            yield case.reason(
+                "county_base_public_subject" if case.base.level == "county"
+                else "project_outside_scope", "county_scope",
+                f"on the training dates the base's scope was "
+                f"{sorted(map(str, narrow[0].subjects))}, not {case.filing.subject}; a county "
+                "base's scope is 专业科目 unless the regulator has widened it",
+                subject=str(case.filing.subject),
+                scope_subjects=sorted(map(str, narrow[0].subjects)))
+    if not any(s.district_only for s in scopes):
         return
-    if case.filing.subject is not Subject.PROFESSIONAL:
-        yield case.reason("county_base_public_subject", "county_scope",
-                          "a county-level base may teach only 专业科目, not 公需科目",
-                          subject=str(case.filing.subject))
     home = case.completion.professional_jurisdiction
     if home is None:
         yield case.reason(
@@ -308,8 +439,8 @@ def check_county_base(case: Case) -> Iterator[Reason]:
     elif not jurisdiction.covers(case.base.jurisdiction, home):
         yield case.reason(
             "county_base_outside_district", "county_scope",
-            f"a county-level base of {case.base.jurisdiction} trains its own district; the "
-            f"professional is registered in {home}",
+            f"a county-level base of {case.base.jurisdiction} trains its own district unless "
+            f"the regulator has widened its scope; the professional is registered in {home}",
             base_jurisdiction=case.base.jurisdiction, professional_jurisdiction=home,
         )
 
@@ -331,7 +462,7 @@ def check_standing(case: Case) -> Iterator[Reason]:
 
 def check_scope(case: Case) -> Iterator[Reason]:
     base, filing = case.base, case.filing
-    if filing.subject not in base.scope_subjects:
+    if not base.scope_grants and filing.subject not in base.scope_subjects:
         yield case.reason(
             "project_outside_scope", "scope",
             f"the base is authorised for {sorted(map(str, base.scope_subjects))}, "
@@ -365,14 +496,18 @@ CHECKS: tuple[Check, ...] = (
 
 
 def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Resolved,
-           today: date, workdays: ChinaWorkdays = CHINA) -> Decision:
+           today: date, workdays: ChinaWorkdays = CHINA, *,
+           plan_policy: Resolved | None = None) -> Decision:
     """Credit, reject or hold one completion, as of its training dates.
 
     ``policy`` is the profile in force for the base's jurisdiction on the first
-    training date; ``today`` is the Beijing date the decision is taken.
+    training date; ``today`` is the Beijing date the decision is taken; ``plan_policy``,
+    for a plan item, the profile in force on its plan's deadline day
+    (``plan_deadline_day``), ``policy`` if not given.
     """
-    case = Case(completion, filing, base, policy, today, workdays)
-    reasons = tuple(reason for check in CHECKS for reason in check(case))
+    case = Case(completion, filing, base, policy, today, workdays, plan_policy)
+    found = [reason for check in CHECKS for reason in check(case)]
+    reasons = tuple(r for r in found if not r.note)
     if any(not r.hold for r in reasons):
         outcome = Outcome.REJECTED
     elif reasons:
@@ -382,8 +517,9 @@ def decide(completion: Completion, filing: Filing, base: BaseFacts, policy: Reso
     return Decision(
         outcome=outcome,
         reasons=reasons,
+        notes=tuple(r for r in found if r.note),
         policy=policy.describe(),
-        hours=completion.hours,
+        hours=creditable_hours(case),
         subject=filing.subject,
         year=max(completion.training_dates).year,
     )

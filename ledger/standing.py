@@ -1,10 +1,11 @@
 """A base's standing, derived from its append-only events and asked for any date.
 
-The regulations give every base the same life cycle: recognised (认定), ordered to
-rectify within a deadline (限期整改), rectified, suspended, reinstated, revoked
-(撤销/取消资格) and expired. See ../shared/seeds/README.md, rows "failure" and
+The texts provide recognition (认定), an order to rectify within a deadline (限期整改)
+and removal of status (撤销/取消资格): see ../shared/seeds/README.md, rows "failure" and
 "misconduct": 淄博 第二十三、二十四条; 威海 第十九、二十条; 四川 第二十三、二十四条;
-上海 第二十三、二十五条; 常州 第八条.
+上海 第二十三、二十五条; 常州 第八条. Suspension, reinstatement and a recognition's
+term (expiry) are the ledger's own operational states, which no text provides: a
+regulator may record them, and the ledger never infers them.
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ class StandingEvent:
     due_on: date | None = None
     void_from: date | None = None
     reason: str = ""
-    term_end: date | None = None  # a recognition's last day (认定有效期)
+    # A recognition's last day: an operational term the regulator may set; no text sets one.
+    term_end: date | None = None
     misconduct: bool = False  # a revocation for 乱办班、乱收费、乱发证
+    document_number: str | None = None  # the decision's 文号
+    basis: str | None = None  # the decision's stated basis (依据)
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,10 @@ def standing_on(events: Iterable[StandingEvent], day: date) -> Standing:
     return state
 
 
-# Adverse events a regulator records take effect from the day they are recorded: dating
-# one back would change the standing behind credits already decided. A revocation reaches
-# back only through its void_from, which reverses those credits.
-ADVERSE = frozenset({EventType.RECTIFICATION_ORDERED, EventType.SUSPENDED, EventType.REVOKED})
+# Events after which the base is no longer in good standing. A decision often reaches the
+# ledger days after it takes effect; it is accepted with both dates, and the credits that
+# relied on good standing from its effective date are reversed (services/bases.record_event).
+ADVERSE = frozenset({EventType.SUSPENDED, EventType.REVOKED, EventType.EXPIRED})
 MAX_AHEAD = timedelta(days=366)
 
 
@@ -141,17 +145,14 @@ def check_append(events: Sequence[StandingEvent], new: StandingEvent,
                  today: date | None = None) -> None:
     """Raise Invalid unless ``new`` may follow ``events`` (recorded on ``today``).
 
-    Events are appended in date order, so the timeline never changes behind a
-    decision already taken; only a revocation's ``void_from`` reaches back.
+    Events are appended in date order. One dated before ``today`` is a decision entered
+    late: it is accepted, and what followed from it is reversed by the caller. A
+    revocation's ``void_from`` reaches further back, before its effective date: no text
+    voids good-faith hours by itself, so it needs the decision's 文号 and basis.
     """
-    if today is not None:
-        if new.type in ADVERSE and new.effective_on < today:
-            raise Invalid(f"a {new.type} event takes effect from today ({today}) or later; "
-                          "a revocation reaches back with void_from",
-                          code="standing_event_backdated")
-        if new.effective_on > today + MAX_AHEAD:
-            raise Invalid("an event takes effect within a year of being recorded",
-                          code="standing_event_too_far_ahead")
+    if today is not None and new.effective_on > today + MAX_AHEAD:
+        raise Invalid("an event takes effect within a year of being recorded",
+                      code="standing_event_too_far_ahead")
     if events and new.effective_on < events[-1].effective_on:
         raise Invalid(
             f"events are appended in date order; the last is dated {events[-1].effective_on}",
@@ -175,6 +176,11 @@ def check_append(events: Sequence[StandingEvent], new: StandingEvent,
     ):
         raise Invalid("void_from belongs to a revocation and lies on or before it",
                       code="void_from_invalid")
+    if new.void_from is not None and not (
+            (new.document_number or "").strip() and (new.basis or "").strip()):
+        raise Invalid("void_from reverses hours earned in good faith: give the decision's "
+                      "document number (文号) and its stated basis",
+                      code="void_from_needs_decision")
     state = Standing(Status.UNRECOGNISED)
     for event in events:
         state = _step(state, event)

@@ -1,9 +1,14 @@
 """China's working days: Monday to Friday, less statutory holidays and 调休 rest days,
 plus the make-up weekend working days, from the maintained `holidays` library.
 
-Periods are counted as the civil code counts them (民法典 第二百零一条: 开始的当日不计入):
-the filing day does not count, and neither does the day the class starts, so "filed 5
-working days before the class" means five working days lie strictly between the two.
+Two conventions for "N working days before a day", each a profile's choice
+(`one_off_lead_counting`, cited there):
+
+- ``filing_day_counts`` (威海 第十六条 as the text reads: "开班前5个工作日备案"): count
+  back from the day before the start; the Nth working day found is the last day to
+  file, and the filing day itself may be that day (`nth_working_day_before`).
+- ``strictly_between`` (民法典 第二百零一条: 开始的当日不计入): neither the filing day nor
+  the start counts, one day stricter (`between`).
 
 The State Council publishes each year's arrangement late in the year before. For a year
 the library holds no official arrangement for, nothing is guessed: NoOfficialData.
@@ -55,10 +60,25 @@ class ChinaWorkdays:
             day += ONE_DAY
         return count
 
-    def earliest_start(self, filed_on: date, lead: int) -> date:
+    def counted_from(self, filed_on: date, start: date) -> int:
+        """Working days from the filing day (counted) up to the day before ``start``."""
+        return self.between(filed_on - ONE_DAY, start)
+
+    def nth_working_day_before(self, start: date, n: int) -> date:
+        """The Nth working day counting back from the day before ``start``: the last day
+        a filing made ``n`` working days before the class may be made."""
+        seen, day = 0, start
+        while seen < n:
+            day -= ONE_DAY
+            seen += self.is_working_day(day)
+        return day
+
+    def earliest_start(self, filed_on: date, lead: int, *,
+                       filing_day_counts: bool = False) -> date:
         """The first day a class may start when filed on ``filed_on`` with ``lead``
-        working days required in between."""
-        seen, day = 0, filed_on
+        working days required before it, under either convention."""
+        seen = int(self.is_working_day(filed_on)) if filing_day_counts else 0
+        day = filed_on
         while seen < lead:
             day += ONE_DAY
             seen += self.is_working_day(day)

@@ -10,9 +10,23 @@ from sqlalchemy import select
 from .. import jurisdiction as divisions
 from ..actors import Actor, Role
 from ..errors import Invalid, NotFound
-from ..rules import BaseFacts, Subject
-from ..standing import EventType, Standing, StandingEvent, check_append, standing_on
-from ..store import BaseChange, MisconductRecord, Reminder, StandingEventRow, TrainingBase
+from ..rules import BaseFacts, ScopeGrant, Subject
+from ..standing import (
+    ADVERSE,
+    EventType,
+    Standing,
+    StandingEvent,
+    check_append,
+    standing_on,
+)
+from ..store import (
+    BaseChange,
+    MisconductRecord,
+    Reminder,
+    ScopeGrantRow,
+    StandingEventRow,
+    TrainingBase,
+)
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
 from .reversals import reverse_credits_from
@@ -102,7 +116,8 @@ def events_of(ctx: Context, base_id: int) -> list[StandingEventRow]:
 
 def to_event(row: StandingEventRow) -> StandingEvent:
     return StandingEvent(EventType(row.type), row.effective_on, row.due_on, row.void_from,
-                         row.reason, row.term_end, row.misconduct)
+                         row.reason, row.term_end, row.misconduct, row.document_number,
+                         row.basis)
 
 
 @unit_of_work()
@@ -117,28 +132,32 @@ def record_event(ctx: Context, base: TrainingBase, event: StandingEvent, *,
                  client_pk: int | None = None, job: str | None = None) -> StandingEventRow:
     """Append a standing event and what follows from it; does not commit.
 
-    A revocation with ``void_from`` reverses the base's credits for training from that
-    day (四川 第二十五条: 只收费不培训、考试考核流于形式 make those hours void); one for
-    misconduct is also kept as a 失信 record where the policy says so (威海 第二十条).
+    A decision that ends good standing (suspension, revocation, expiry) entered after
+    its effective date reverses every credit that relied on good standing on a training
+    date from then on, citing the decision. A revocation's ``void_from`` reaches before
+    its effective date (四川 第二十五条: 只收费不培训、考试考核流于形式), on the authority
+    of the decision's 文号 and basis. One for misconduct is also kept as a 失信 record
+    where the policy says so (威海 第二十条).
     """
     # Lock the base row so two writers cannot interleave its events (PostgreSQL).
     ctx.session.execute(select(TrainingBase.id).where(TrainingBase.id == base.id)
                         .with_for_update())
-    check_append([to_event(r) for r in events_of(ctx, base.id)], event, today=ctx.today())
+    today = ctx.today()
+    check_append([to_event(r) for r in events_of(ctx, base.id)], event, today=today)
     row = StandingEventRow(
         base_id=base.id, type=str(event.type), effective_on=event.effective_on,
         due_on=event.due_on, void_from=event.void_from, reason=event.reason,
         term_end=event.term_end, misconduct=event.misconduct,
+        document_number=event.document_number, basis=event.basis,
         recorded_at=ctx.now(), recorded_by=client_pk, recorded_by_job=job,
     )
     ctx.session.add(row)
     ctx.session.flush()
+    if event.void_from is not None:
+        reverse_credits_from(ctx, base.id, event.void_from, _void_reason(event, today))
+    elif event.type in ADVERSE and event.effective_on < today:
+        reverse_credits_from(ctx, base.id, event.effective_on, _late_reason(event, today))
     if event.type is EventType.REVOKED:
-        if event.void_from is not None:
-            reverse_credits_from(
-                ctx, base.id, event.void_from,
-                f"base revoked on {event.effective_on}; its credits for training from "
-                f"{event.void_from} are void: {event.reason}")
         policy = ctx.policies.resolve_for_decision(base.jurisdiction_code, event.effective_on)
         keep = policy.get("misconduct_credit_record")
         if event.misconduct and keep is not None and keep.value:
@@ -151,11 +170,33 @@ def record_event(ctx: Context, base: TrainingBase, event: StandingEvent, *,
     return row
 
 
+def _decision(event: StandingEvent) -> str:
+    cited = "; ".join(part for part in (
+        f"文号 {event.document_number}" if event.document_number else "",
+        f"依据 {event.basis}" if event.basis else "",
+        event.reason) if part)
+    return f": {cited}" if cited else ""
+
+
+def _late_reason(event: StandingEvent, today: date) -> str:
+    return (f"base {event.type} from {event.effective_on} (decision recorded on {today}); "
+            f"credits for training from {event.effective_on} relied on its good standing"
+            f"{_decision(event)}")
+
+
+def _void_reason(event: StandingEvent, today: date) -> str:
+    return (f"base {event.type} from {event.effective_on} (recorded on {today}); its credits "
+            f"for training from {event.void_from} are void by the regulator's decision"
+            f"{_decision(event)}")
+
+
 def standing(ctx: Context, base_id: int, on: date) -> Standing:
     return standing_on([to_event(r) for r in events_of(ctx, base_id)], on)
 
 
 def base_facts(ctx: Context, base: TrainingBase) -> BaseFacts:
+    grants = ctx.session.scalars(select(ScopeGrantRow).where(
+        ScopeGrantRow.base_id == base.id).order_by(ScopeGrantRow.id))
     return BaseFacts(
         jurisdiction=base.jurisdiction_code,
         level=base.level,
@@ -163,6 +204,8 @@ def base_facts(ctx: Context, base: TrainingBase) -> BaseFacts:
         scope_subjects=frozenset(Subject(s) for s in base.scope_subjects),
         scope_fields=frozenset(base.scope_fields),
         events=tuple(to_event(r) for r in events_of(ctx, base.id)),
+        scope_grants=tuple(ScopeGrant(g.effective_on, frozenset(Subject(s) for s in g.subjects),
+                                      g.district_only) for g in grants),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, tuple_
 
+from .. import canonical
 from ..journal import GENESIS, entry_hash
 from ..store import Entry
 from . import log
@@ -38,6 +39,8 @@ class Chains:
         seq, prev = self.heads.get(pid, (0, GENESIS))
         row = {"reason": "", **fields, "seq": seq + 1, "prev_hash": prev,
                "created_at": self.ctx.now()}
+        # Stored as hashed: 6 would read back as 6.0 and break the chain for ever.
+        row["hours"] = canonical.hours(row["hours"])
         row["hash"] = entry_hash(prev, hashed_fields(row))
         self.heads[pid] = (row["seq"], row["hash"])
         return row
@@ -75,5 +78,5 @@ def hashed_fields(entry: Entry | dict[str, Any]) -> dict[str, Any]:
         "hours": get("hours"), "subject": get("subject"), "year": get("year"),
         "posting": get("posting_id"), "base": get("base_id"), "project": get("project_id"),
         "reverses": get("reverses_id"), "policy_version": get("policy_version"),
-        "reason": get("reason") or "", "created_at": get("created_at").isoformat(),
+        "reason": get("reason") or "", "created_at": get("created_at"),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from .. import identity
+from .. import canonical, daycap, identity
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
 from ..rules import (
@@ -22,15 +23,16 @@ from ..rules import (
     Completion,
     Filing,
     FilingStatus,
+    LeadTimeException,
     Outcome,
     Subject,
-    decide,
 )
 from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
 from . import log
 from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
+from .daybook import credited_days, decide_under_policy
 
 MAX_BATCH = 1000
 ZERO = Decimal("0")
@@ -48,11 +50,32 @@ class NewCompletion:
     assessment: str  # passed | failed | absent
     minutes: int | None = None
 
+    def __post_init__(self) -> None:
+        # One form for what is hashed and stored (ledger/canonical.py): "6" is 6.0, a
+        # name typed with a trailing space or decomposed characters is the same name,
+        # and the training dates are a set of days.
+        try:
+            hours = canonical.hours(self.hours)
+        except canonical.NotCanonical as exc:
+            raise Invalid(str(exc), code="hours_invalid") from None
+        name = canonical.text(self.name)
+        if not name:
+            raise Invalid("a name is required", code="name_required")
+        object.__setattr__(self, "external_id", unicodedata.normalize("NFC", self.external_id))
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "hours", hours)
+        object.__setattr__(self, "training_dates", tuple(sorted(set(self.training_dates))))
+
     def content_hash(self) -> str:
-        """What makes two postings of one external_id the same completion."""
+        """What makes two postings of one external_id the same completion.
+
+        Over the normalised fields, in the same shape as before normalisation, so a
+        completion first posted in canonical form keeps its hash.
+        """
         body = [self.external_id, self.project_id, identity.normalize(self.id_number),
-                self.name, str(self.hours), self.subject,
-                sorted(str(d) for d in self.training_dates), self.assessment, self.minutes]
+                self.name, canonical.form(self.hours), self.subject,
+                [canonical.form(d) for d in self.training_dates], self.assessment,
+                self.minutes]
         return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -73,6 +96,9 @@ def _filing(project: Project) -> Filing:
         subject=Subject(project.subject), field=project.field, start_on=project.start_on,
         end_on=project.end_on, hours=project.hours, status=FilingStatus(project.status),
         submitted_on=project.submitted_on, plan_year=project.plan_year,
+        lead_time_exception=LeadTimeException(
+            project.lead_time_exception == "granted", project.lead_time_exception_reason or "",
+            project.lead_time_exception_on) if project.lead_time_exception else None,
     )
 
 
@@ -85,16 +111,27 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     today = ctx.today()
     now = ctx.now()
     credited_so_far = _credited_per_project(ctx, [p for p, _ in decisions_for])
+    every_day = [d for _, c in decisions_for for d in c.training_dates]
+    loads = credited_days(ctx, (p.professional_id for p, _ in decisions_for
+                                if p.professional_id is not None),
+                          min(every_day), max(every_day))
+    credited_hours: dict[int, Decimal] = {}  # by id() of the posting: ids come later
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
-        completion = replace(completion, already_credited=credited_so_far.get(key, ZERO))
-        policy = ctx.policies.resolve_for_decision(base.jurisdiction_code,
-                                                  min(completion.training_dates))
-        decision = decide(completion, _filing(projects[posting.project_id]), facts, policy, today)
+        load = loads.setdefault(posting.professional_id, {})
+        completion = replace(
+            completion, already_credited=credited_so_far.get(key, ZERO),
+            day_load=tuple((d, load[d]) for d in sorted(set(completion.training_dates))
+                           if d in load))
+        decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
+                                       _filing(projects[posting.project_id]), facts, today)
         if decision.outcome is Outcome.CREDITED:
-            credited_so_far[key] = completion.already_credited + completion.hours
+            credited_so_far[key] = completion.already_credited + decision.hours
+            daycap.add(load, completion.training_dates, decision.hours)
+            credited_hours[id(posting)] = decision.hours
         posting.status = str(decision.outcome)
         posting.reasons = [r.as_dict() for r in decision.reasons]
+        posting.notes = [r.as_dict() for r in decision.notes]
         posting.policy = decision.policy
         posting.decided_at = now
     _insert_new(ctx, base, [p for p, _ in decisions_for if p.id is None])
@@ -102,7 +139,8 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     credited = [(p, c) for p, c in decisions_for if p.status == Outcome.CREDITED]
     chains = Chains(ctx, (p.professional_id for p, _ in credited))
     rows = [chains.next_row(
-        professional_id=posting.professional_id, kind="credit", hours=posting.hours,
+        professional_id=posting.professional_id, kind="credit",
+        hours=credited_hours[id(posting)],
         subject=projects[posting.project_id].subject,
         year=max(completion.training_dates).year, posting_id=posting.id, base_id=base.id,
         project_id=posting.project_id, reverses_id=None,
@@ -158,6 +196,7 @@ def receipt(posting: Posting, entry: Entry | None, replayed: bool = False) -> di
         "subject": entry.subject if entry else None,
         "year": entry.year if entry else None,
         "reasons": posting.reasons,
+        "notes": posting.notes or [],
         "policy": posting.policy,
         "replayed": replayed,
     }
@@ -227,7 +266,8 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     now = ctx.now()
     pairs: list[tuple[Posting, Completion]] = []
     for item in fresh:
-        problems = tuple(identity.problems(item.id_number))
+        # GB 11643: nobody trains before they are born.
+        problems = tuple(identity.problems(item.id_number, on=min(item.training_dates)))
         person = people.get(identity.keyed_hash(item.id_number, ctx.id_key)) if not problems \
             else None
         # A plain value until _insert_new writes it: cheaper than an ORM object.
@@ -240,7 +280,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             trained_from=min(item.training_dates), trained_to=max(item.training_dates),
             assessment=item.assessment, minutes=item.minutes,
             content_hash=_keyed(item.content_hash(), ctx), received_at=now,
-            status="received", reasons=[], policy=None, decided_at=now,
+            status="received", reasons=[], notes=[], policy=None, decided_at=now,
         )
         completion = Completion(
             hours=item.hours, subject=Subject(item.subject),
@@ -291,7 +331,7 @@ def _people(ctx: Context, items: Sequence[NewCompletion]) -> dict[str, Professio
     """Professionals by ID hash; those seen for the first time are created from the posting."""
     wanted: dict[str, NewCompletion] = {}
     for item in items:
-        if identity.is_valid(item.id_number):
+        if identity.is_valid(item.id_number, on=ctx.today()):
             wanted.setdefault(identity.keyed_hash(item.id_number, ctx.id_key), item)
     if not wanted:
         return {}

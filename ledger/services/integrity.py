@@ -15,17 +15,18 @@ from sqlalchemy import select
 
 from .. import leaves
 from ..journal import GENESIS, entry_hash
-from ..store import Entry, LogLeaf, Professional, Project, StandingEventRow
+from ..store import Entry, LogLeaf, Professional, Project, ScopeGrantRow, StandingEventRow
 from .chains import hashed_fields
 from .context import Context
 
 # The table and the leaf kind of each fact the log covers.
 TABLES = {"entry": Entry, "standing_event": StandingEventRow, "filing": Project,
-          "decision": Project, "professional": Professional}
+          "decision": Project, "professional": Professional, "scope_grant": ScopeGrantRow}
 LABEL = {"entry": "entry", "standing_event": "standing event", "filing": "filing",
-         "decision": "decision on filing", "professional": "professional"}
+         "decision": "decision on filing", "professional": "professional",
+         "scope_grant": "scope decision"}
 # Kinds with a leaf per row; the others keep their latest leaf as the one in force.
-ONE_LEAF = ("entry", "standing_event", "filing")
+ONE_LEAF = ("entry", "standing_event", "filing", "scope_grant")
 CHAIN_FIELDS = {"seq", "prev_hash", "hash"}
 
 

@@ -34,7 +34,8 @@ def _bases_with_standing(ctx: Context):
 
 
 def expire_terms(ctx: Context) -> list[Change]:
-    """A recognition whose term has ended gets its 'expired' event, dated the day after."""
+    """A recognition whose term has ended gets its 'expired' event, dated the day after.
+    (A term is the ledger's operational state, set by the regulator; no text sets one.)"""
     changes = []
     for base, events, standing in _bases_with_standing(ctx):
         if standing.status is not Status.EXPIRED or not events:
@@ -50,8 +51,9 @@ def expire_terms(ctx: Context) -> list[Change]:
 
 
 def overdue_rectifications(ctx: Context) -> list[Change]:
-    """A rectification past its due date: propose revocation, or revoke where the policy
-    says so (淄博 第二十三条, 威海 第十九条, 四川 第二十三条, 上海 第二十三条, 常州 第八条)."""
+    """A rectification past its due date is proposed for revocation, never revoked: every
+    text requires a finding first ("仍然达不到要求", "由批准设立的部门取消": 淄博 第二十三条,
+    威海 第十九条, 四川 第二十三条, 上海 第二十三条, 常州 第八条), which is the regulator's."""
     today = ctx.today()
     changes = []
     for base, _events, standing in _bases_with_standing(ctx):
@@ -59,13 +61,7 @@ def overdue_rectifications(ctx: Context) -> list[Change]:
         if standing.status is not Status.RECTIFYING or due is None or due >= today:
             continue
         policy = ctx.policies.resolve_for_decision(base.jurisdiction_code, due)
-        action = policy.param("rectification_overdue_action")
         reason = f"rectification ordered on {standing.since} was due on {due} and not closed"
-        if action.value == "revoke":
-            record_event(ctx, base, StandingEvent(EventType.REVOKED, today, reason=reason),
-                         job="overdue-rectifications")
-            changes.append({"base_id": base.id, "event": "revoked"})
-            continue
         if _propose(ctx, base, "revocation", f"rectification:{base.id}:{standing.since}:{due}",
                     reason, {**policy.citation("standing").as_dict(),
                              "profile": policy.profile.key}, "overdue-rectifications"):
@@ -117,7 +113,9 @@ def missing_annual_plans(ctx: Context) -> list[Change]:
 
 
 def inactivity(ctx: Context) -> list[Change]:
-    """常州 第八条: no activity for a year removes status; proposed to the regulator."""
+    """常州 第八条 "一年内没有开展继续教育活动": no training held (training dates the ledger
+    knows, or the recognition if none) for a year is proposed to the regulator; filing a
+    project is not holding training."""
     today = ctx.today()
     changes = []
     for base, events, standing in _bases_with_standing(ctx):
@@ -128,8 +126,6 @@ def inactivity(ctx: Context) -> list[Change]:
         last = max(filter(None, [
             max((e.effective_on for e in events if e.type is EventType.RECOGNISED),
                 default=None),
-            ctx.session.scalar(select(func.max(Project.submitted_on))
-                               .where(Project.base_id == base.id)),
             ctx.session.scalar(select(func.max(Posting.trained_to))
                                .where(Posting.base_id == base.id)),
         ]))

@@ -27,6 +27,7 @@ from ..store import (
     LogTile,
     Professional,
     Project,
+    ScopeGrantRow,
     StandingEventRow,
 )
 from . import tree
@@ -81,6 +82,8 @@ def _leaves_for_flushed_rows(session: Session, _flush_context) -> None:
             pending.append(("standing_event", obj))
         elif isinstance(obj, Professional):
             pending.append(("professional", obj))
+        elif isinstance(obj, ScopeGrantRow):
+            pending.append(("scope_grant", obj))
         elif isinstance(obj, Project):
             pending.append(("filing", obj))
             if obj.status in DECIDED:

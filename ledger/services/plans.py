@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..actors import Actor, Role
 from ..clock import business_date
 from ..errors import Conflict, Invalid
-from ..rules import FilingStatus, Subject
+from ..rules import FilingStatus, Subject, annual_plan_due, plan_deadline_day
 from ..store import AnnualPlan, Project
 from .bases import base_in_reach, in_reach_via_base
 from .context import Context, unit_of_work
@@ -21,14 +21,14 @@ from .projects import MODES
 
 
 def plan_deadline(ctx: Context, jurisdiction: str, year: int) -> tuple[date, dict] | None:
-    """When the plan for ``year`` is due, and the article, or None where none is set."""
-    policy = ctx.policies.resolve_for_decision(jurisdiction, date(year - 1, 12, 31))
-    deadline = policy.get("annual_plan_deadline")
-    if deadline is None:
+    """When the plan for ``year`` is due, and the article, or None where none is set:
+    under the profile in force on the deadline day, as rules.check_annual_plan_deadline."""
+    policy = ctx.policies.resolve_for_decision(jurisdiction, plan_deadline_day(year))
+    due = annual_plan_due(policy, year)
+    if due is None:
         return None
-    month, day = (int(part) for part in deadline.value.split("-"))
-    return date(year - 1, month, day), {**deadline.citation.as_dict(),
-                                        "profile": policy.profile.key}
+    day, deadline = due
+    return day, {**deadline.citation.as_dict(), "profile": policy.profile.key}
 
 
 def _check_items(year: int, items: list[dict[str, Any]]) -> None:

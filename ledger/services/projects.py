@@ -88,8 +88,14 @@ def pending_projects(ctx: Context, actor: Actor) -> list[Project]:
 
 @unit_of_work()
 def decide_project(ctx: Context, actor: Actor, project_id: int, accept: bool,
-                   note: str = "") -> Project:
-    """Accept or reject a filing; postings held for it are then decided."""
+                   note: str = "", *,
+                   lead_time_exception: tuple[bool, str] | None = None) -> Project:
+    """Accept or reject a filing; postings held for it are then decided.
+
+    ``lead_time_exception`` (granted, reason) answers a one-off filing made later than
+    its profile's lead time (威海 第十六条 "一般应"): granted, it counts as filed in time
+    and receipts cite it; refused, the refusal is recorded and cited.
+    """
     actor.require(Role.REGULATOR)
     project = project_in_reach(ctx, actor, project_id)
     # Lock the filing so an accept and a reject sent at once cannot both pass the check.
@@ -100,6 +106,8 @@ def decide_project(ctx: Context, actor: Actor, project_id: int, accept: bool,
     project.decided_at = ctx.now()
     project.decided_by = actor.client_pk
     project.decision_note = note
+    if lead_time_exception is not None:
+        _record_exception(ctx, project, accept, *lead_time_exception)
     ctx.session.flush()
     held = list(ctx.session.scalars(
         select(Posting).where(Posting.project_id == project.id, Posting.status == "held")
@@ -108,3 +116,21 @@ def decide_project(ctx: Context, actor: Actor, project_id: int, accept: bool,
     if held:
         redecide_held(ctx, project, held)
     return project
+
+
+def _record_exception(ctx: Context, project: Project, accept: bool, granted: bool,
+                      reason: str) -> None:
+    if not accept or project.plan_year is not None:
+        raise Invalid("a lead-time exception answers an accepted one-off filing",
+                      code="lead_time_exception_invalid")
+    base = ctx.session.get(TrainingBase, project.base_id)
+    policy = ctx.policies.resolve_for_decision(base.jurisdiction_code, project.start_on)
+    if policy.get("one_off_lead_working_days") is None:
+        raise Invalid(f"{policy.profile.name} sets no lead time for one-off filings",
+                      code="lead_time_exception_invalid")
+    if not reason.strip():
+        raise Invalid("an exception is recorded with its reason",
+                      code="lead_time_exception_invalid")
+    project.lead_time_exception = "granted" if granted else "refused"
+    project.lead_time_exception_reason = reason.strip()
+    project.lead_time_exception_on = ctx.today()

@@ -27,7 +27,8 @@ def list_proposals(ctx: Context, actor: Actor, status: str | None = "open") -> l
 def decide_proposal(ctx: Context, actor: Actor, proposal_id: int, accept: bool, *,
                     effective_on: date | None = None, void_from: date | None = None,
                     misconduct: bool = False, reason: str = "",
-                    due_on: date | None = None) -> Proposal:
+                    due_on: date | None = None, document_number: str | None = None,
+                    basis: str | None = None) -> Proposal:
     """Accept or dismiss a proposal. Accepting a revocation revokes the base as of
     ``effective_on``; accepting a rectification orders it, due on ``due_on``."""
     actor.require(Role.REGULATOR)
@@ -44,7 +45,8 @@ def decide_proposal(ctx: Context, actor: Actor, proposal_id: int, accept: bool, 
     elif accept:
         record_event(ctx, base, StandingEvent(
             EventType.REVOKED, effective_on or ctx.today(), void_from=void_from,
-            reason=reason or proposal.reason, misconduct=misconduct),
+            reason=reason or proposal.reason, misconduct=misconduct,
+            document_number=document_number, basis=basis),
             client_pk=actor.client_pk)
     proposal.status = "accepted" if accept else "dismissed"
     proposal.decided_at = ctx.now()

@@ -14,6 +14,7 @@ from ..actors import Actor, Role
 from ..compliance import assess
 from ..errors import Invalid, NotFound
 from ..journal import GENESIS, verify_chain
+from ..policy import NoProfileInForce, Resolved
 from ..secrets import hash_secret
 from ..store import AccessLog, Entry, Posting, Professional, Project, TrainingBase
 from . import transfers
@@ -23,9 +24,10 @@ from .jurisdictions import require_jurisdiction
 
 ZERO = Decimal("0.0")
 MAX_YEARS = 20
-# The national rule (人社部令第25号) is in force from 2015-10-01; years before it have no
-# requirement the ledger can report against.
-FIRST_YEAR = 2015
+# The national rule (人社部令第25号) is in force from 2015-10-01. Earlier years rest on the
+# 1995 《全国专业技术人员继续教育暂行规定》 and provincial 条例, whose texts the ledger does
+# not hold: their hours are reported, with "no national requirement on record".
+FIRST_YEAR = 1995
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,7 @@ class Years:
         if self.first > self.last:
             raise Invalid("year_from is after year_to", code="year_range_invalid")
         if self.first < FIRST_YEAR:
-            raise Invalid(f"years start at {FIRST_YEAR}, under the national rule",
-                          code="year_range_invalid")
+            raise Invalid(f"years start at {FIRST_YEAR}", code="year_range_invalid")
         if self.last - self.first >= MAX_YEARS:
             raise Invalid(f"at most {MAX_YEARS} years at once", code="year_range_invalid")
 
@@ -77,7 +78,12 @@ def _year_summaries(ctx: Context, person: Professional, entries: list[Entry],
         public = sum((d["hours"] for d in rows if d["subject"] == "public"), ZERO)
         professional = sum((d["hours"] for d in rows if d["subject"] == "professional"), ZERO)
         # The requirement of the professional's own jurisdiction in force at year end.
-        policy = ctx.policies.resolve(person.jurisdiction_code or "000000", date(year, 12, 31))
+        policy = requirement_in_force(ctx, person.jurisdiction_code, year)
+        if policy is None:
+            out.append({"year": year, "public": public, "professional": professional,
+                        "total": public + professional,
+                        "compliance": no_requirement_on_record(year), "entries": rows})
+            continue
         c = assess(public, professional, policy)
         out.append({
             "year": year, "public": public, "professional": professional, "total": c.total,
@@ -91,6 +97,29 @@ def _year_summaries(ctx: Context, person: Professional, entries: list[Entry],
             "entries": rows,
         })
     return out
+
+
+def requirement_in_force(ctx: Context, jurisdiction: str | None, year: int
+                         ) -> Resolved | None:
+    """The profiles in force at the end of ``year`` if one sets a yearly requirement."""
+    try:
+        policy = ctx.policies.resolve(jurisdiction or "000000", date(year, 12, 31))
+    except NoProfileInForce:
+        return None
+    return policy if policy.get("yearly_hours_required") is not None else None
+
+
+def no_requirement_on_record(year: int) -> dict[str, Any]:
+    """A year no profile the ledger holds sets a requirement for: never the 2015 numbers."""
+    return {
+        "met": None, "required_total": None, "required_professional": None,
+        "shortfall_total": None, "shortfall_professional": None, "policy": None,
+        "rule": {"document": None, "source": None, "article": None,
+                 "summary": f"no national requirement on record for {year}: 人社部令第25号 is "
+                            "in force from 2015-10-01; the 1995 《全国专业技术人员继续教育暂行规定"
+                            "》 and provincial 条例 that governed earlier years are not held by "
+                            "the ledger"},
+    }
 
 
 def _chain(ctx: Context, person: Professional) -> dict[str, Any]:
@@ -192,7 +221,7 @@ def register_professional(ctx: Context, actor: Actor, id_number: str, name: str,
                           jurisdiction: str, password: str | None) -> Professional:
     """A regulator registers a professional in its jurisdiction (and may set a password)."""
     actor.require(Role.REGULATOR)
-    problems = identity.problems(id_number)
+    problems = identity.problems(id_number, on=ctx.today())
     if problems:
         raise Invalid("invalid ID number: " + "; ".join(problems), code="id_number_invalid")
     require_jurisdiction(ctx, jurisdiction)

@@ -23,6 +23,7 @@ from .models import (  # noqa: F401
     Project,
     Proposal,
     Reminder,
+    ScopeGrantRow,
     StandingEventRow,
     TrainingBase,
 )

@@ -95,6 +95,9 @@ class StandingEventRow(Base):
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     recorded_by_job: Mapped[str | None] = mapped_column(String(64))
+    # Whose decision this is (文号) and its stated basis: required to void credits back.
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    basis: Mapped[str | None] = mapped_column(Text)
 
 
 class Project(Base):
@@ -119,6 +122,10 @@ class Project(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    # 威海 第十六条 一般应: a regulator's exception for a late one-off filing, or its refusal.
+    lead_time_exception: Mapped[str | None] = mapped_column(String(10))  # granted | refused
+    lead_time_exception_reason: Mapped[str | None] = mapped_column(Text)
+    lead_time_exception_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Professional(Base):
@@ -160,6 +167,7 @@ class Posting(Base):
     status: Mapped[str] = mapped_column(String(20))
     reasons: Mapped[list[Any]]
     policy: Mapped[dict[str, Any] | None]
+    notes: Mapped[list[Any] | None]  # what explains without deciding (rules.Reason.note)
     decided_at: Mapped[datetime]
 
 
@@ -374,3 +382,17 @@ class ProfessionalTransfer(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")  # open, completed
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+class ScopeGrantRow(Base):
+    """A regulator's recorded decision on a base's scope (常州 第四条 培训权限), in force from
+    ``effective_on`` until the next one. Append-only, like standing events."""
+
+    __tablename__ = "scope_grant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_base.id"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    subjects: Mapped[list[Any]]
+    district_only: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))

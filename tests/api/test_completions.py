@@ -40,7 +40,9 @@ def test_the_same_attendance_under_another_external_id_does_not_credit_twice(wor
                       world.item(project, external_id="c-4", hours="12.0"))
 
     assert first["status"] == "credited"
-    assert [r["code"] for r in again["reasons"]] == ["hours_exceed_filing"]
+    # The person's days are full too (ledger/daycap.py): both rules say no.
+    assert [r["code"] for r in again["reasons"]] == ["hours_exceed_filing",
+                                                    "hours_exceed_daily_cap"]
     assert again["reasons"][0]["details"]["already_credited"] == "24.0"
     assert [r["status"] for r in both.get_json()["receipts"]] == ["rejected", "rejected"]
     assert world.hours(year_from=2025, year_to=2025).get_json()["years"][0]["total"] == "24.0"
@@ -291,7 +293,9 @@ def test_a_name_seen_on_a_posting_does_not_bind_an_unregistered_person(world, pr
                                    training_dates=["2025-06-20"])).get_json()["receipts"][0]
 
     assert first["status"] == "credited"
-    assert [r["code"] for r in second["reasons"]] == ["hours_exceed_filing"]
+    # Refused as the same person's hours (filing and day both full), not as another's name.
+    assert [r["code"] for r in second["reasons"]] == ["hours_exceed_filing",
+                                                     "hours_exceed_daily_cap"]
 
 
 def test_plan_items_in_zibo_come_with_the_approved_plan(world):

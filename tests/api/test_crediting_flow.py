@@ -54,7 +54,9 @@ def test_every_failed_rule_is_reported_not_just_the_first(world):
 
     assert {r["code"] for r in receipt["reasons"]} == {
         "assessment_not_passed", "training_date_outside_filing", "hours_exceed_filing",
-        "subject_mismatch", "hours_exceed_daily_cap"}
+        "subject_mismatch"}
+    # Over the daily cap, what fits would credit: a note, not a reason (ledger/daycap.py).
+    assert [n["code"] for n in receipt["notes"]] == ["hours_exceed_daily_cap"]
 
 
 def test_a_committee_verifies_and_the_professional_sees_the_read(world):

@@ -36,13 +36,14 @@ def test_a_weihai_one_off_filing_across_national_day_is_rejected_with_the_number
     base_id = world.new_base("威海基地", jurisdiction="371000", registry_number="WH-1",
                              recognised_on=datetime(2024, 1, 1).date(), by=weihai_regulator)
     weihai = world.new_client(Role.BASE, "威海 LMS", base_id=base_id)
-    filed = world.file_project(who=weihai, base_id=base_id, start_on="2024-10-10",
-                               end_on="2024-10-10", hours="8.0").get_json()
+    # 威海 第十六条: the 5th working day before 9 October is Thursday 26 September.
+    filed = world.file_project(who=weihai, base_id=base_id, start_on="2024-10-09",
+                               end_on="2024-10-09", hours="8.0").get_json()
     world.call("POST", f"/v1/projects/{filed['id']}/decision", weihai_regulator,
                json={"decision": "accepted"})
     world.clock.set(datetime(2024, 10, 11, 2, tzinfo=UTC))
 
-    receipt = world.post(world.item(filed["id"], hours="8.0", training_dates=["2024-10-10"]),
+    receipt = world.post(world.item(filed["id"], hours="8.0", training_dates=["2024-10-09"]),
                          who=weihai).get_json()["receipts"][0]
 
     assert receipt["status"] == "rejected"
@@ -50,7 +51,8 @@ def test_a_weihai_one_off_filing_across_national_day_is_rejected_with_the_number
     assert reason["code"] == "one_off_filed_too_late"
     assert reason["details"] | {} == {
         "working_days": 4, "required": 5, "submitted_on": "2024-09-27",
-        "start_on": "2024-10-10", "earliest_start": "2024-10-11"}
+        "start_on": "2024-10-09", "earliest_start": "2024-10-10",
+        "counting": "filing_day_counts", "last_filing_day": "2024-09-26"}
     assert receipt["policy"]["version"] == "2019"
 
 

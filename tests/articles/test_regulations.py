@@ -23,11 +23,14 @@ from ledger.rules import (
     Outcome,
     Subject,
     decide,
+    plan_deadline_day,
 )
 from ledger.standing import EventType, StandingEvent
 from ledger.workdays import CHINA, ChinaWorkdays
 
 BOOK = load_book()
+# 四川 第三十八条 leaves the day blank: its rules are exercised with the draft enabled.
+SICHUAN_BOOK = load_book(enabled_drafts={"510000@2025-draft": date(2025, 1, 1)})
 ZIBO, WEIHAI, SICHUAN, SHANGHAI, CHANGZHOU = "370300", "371000", "510000", "310000", "320400"
 
 
@@ -54,8 +57,11 @@ def completion(start: date, *, days=1, hours="8.0", subject=Subject.PROFESSIONAL
 
 
 def judge(where: BaseFacts, f: Filing, c: Completion, workdays: ChinaWorkdays = CHINA):
-    policy = BOOK.resolve_for_decision(where.jurisdiction, min(c.training_dates))
-    return decide(c, f, where, policy, today=date(2026, 11, 22), workdays=workdays)
+    policy = SICHUAN_BOOK.resolve_for_decision(where.jurisdiction, min(c.training_dates))
+    plan_policy = None if f.plan_year is None else SICHUAN_BOOK.resolve_for_decision(
+        where.jurisdiction, plan_deadline_day(f.plan_year))
+    return decide(c, f, where, policy, today=date(2026, 11, 22), workdays=workdays,
+                  plan_policy=plan_policy)
 
 
 def codes(decision) -> list[str]:
@@ -65,19 +71,27 @@ def codes(decision) -> list[str]:
 # --- 威海 第十六条: one-off filings 5 working days before the class -------------------
 
 WEIHAI_LEAD_TIME = {
-    # filed, class starts, working days strictly between, credited?
-    "威海 第十六条 National Day 2024: Sep 29 (Sun) worked, Oct 1-7 off, 4 days": (
-        date(2024, 9, 27), date(2024, 10, 10), 4, False),
-    "威海 第十六条 National Day 2024: a day later there are 5": (
-        date(2024, 9, 27), date(2024, 10, 11), 5, True),
-    "威海 第十六条 Spring Festival 2024: Feb 10-17 off, Feb 18 (Sun) worked, 4 days": (
-        date(2024, 2, 6), date(2024, 2, 19), 4, False),
-    "威海 第十六条 Spring Festival 2024: starting Feb 20 passes": (
-        date(2024, 2, 6), date(2024, 2, 20), 5, True),
-    "威海 第十六条 make-up Saturday 2024-10-12 counts as a working day": (
-        date(2024, 10, 8), date(2024, 10, 15), 5, True),
-    "威海 第十六条 an ordinary week: Mon filing, next Mon start is only 4": (
-        date(2024, 11, 4), date(2024, 11, 11), 4, False),
+    # filed, class starts, working days from the filing day to the eve, credited?
+    # 威海 第十六条 "开班前5个工作日": count back from the day before the start; the 5th
+    # working day found is the last day to file, and the filing day itself may be it.
+    "威海 第十六条 boundary day: Fri Nov 1 is the 5th working day before Fri Nov 8": (
+        date(2024, 11, 1), date(2024, 11, 8), 5, True),
+    "威海 第十六条 boundary day: filed a day later, Mon Nov 4, is late": (
+        date(2024, 11, 4), date(2024, 11, 8), 4, False),
+    "威海 第十六条 holiday week, National Day 2024: Sep 30 + Oct 8-11 = 5, start Oct 12": (
+        date(2024, 9, 30), date(2024, 10, 12), 5, True),
+    "威海 第十六条 holiday week, National Day 2024: Oct 1-7 off, start Oct 11 is late": (
+        date(2024, 9, 30), date(2024, 10, 11), 4, False),
+    "威海 第十六条 make-up working day: Sun Sep 29 2024 worked, Sep 27 for Oct 10": (
+        date(2024, 9, 27), date(2024, 10, 10), 5, True),
+    "威海 第十六条 make-up working day: Sat Oct 12 2024 worked, Oct 9 for Oct 15": (
+        date(2024, 10, 9), date(2024, 10, 15), 5, True),
+    "威海 第十六条 Spring Festival 2024: Feb 10-17 off, Feb 18 (Sun) worked, Feb 6 for Feb 19": (
+        date(2024, 2, 6), date(2024, 2, 19), 5, True),
+    "威海 第十六条 Spring Festival 2024: filed Feb 7, Feb 19 is late": (
+        date(2024, 2, 7), date(2024, 2, 19), 4, False),
+    "威海 第十六条 a filing on a rest day counts no day: Sat Sep 28 for Oct 10 is late": (
+        date(2024, 9, 28), date(2024, 10, 10), 4, False),
 }
 
 
@@ -87,17 +101,25 @@ def test_weihai_one_off_lead_time(filed, start, counted, credited):
     decision = judge(base(WEIHAI), filing(start, submitted_on=filed), completion(start))
 
     assert (decision.outcome is Outcome.CREDITED) is credited, codes(decision)
+    last_day = CHINA.nth_working_day_before(start, 5)
+    assert (filed <= last_day) is credited, "on or before the 5th working day before"
     if not credited:
         reason = decision.reasons[0]
         assert reason.code == "one_off_filed_too_late"
         assert reason.details["working_days"] == counted and reason.details["required"] == 5
+        assert reason.details["counting"] == "filing_day_counts"
+        assert reason.details["last_filing_day"] == str(last_day)
         assert reason.rule["article"] == "第十六条"
         assert reason.rule["source"] == "001_cc8696657ba7978b.txt"
         assert reason.rule["profile"] == "371000@2019"
-        assert f"filed {counted} working days before" in reason.message
+        assert f"{counted} working days before the start" in reason.message
         later = date.fromisoformat(reason.details["earliest_start"])
         again = judge(base(WEIHAI), filing(later, submitted_on=filed), completion(later))
         assert again.outcome is Outcome.CREDITED, "the earliest start it names must pass"
+        sooner = later - timedelta(days=1)
+        if sooner > filed:
+            before = judge(base(WEIHAI), filing(sooner, submitted_on=filed), completion(sooner))
+            assert before.outcome is Outcome.REJECTED, "and the day before it must not"
 
 
 def test_weihai_plan_items_need_no_lead_time_but_the_plan_deadline():
@@ -149,15 +171,24 @@ def test_zibo_before_2025_05_10_is_judged_under_the_national_rule():
     assert before.policy["jurisdiction"] == "000000"
 
 
-def test_zibo_from_2025_05_10_a_plan_item_filed_after_december_is_not_in_the_plan():
-    late_plan = filing(date(2025, 5, 12), submitted_on=date(2025, 1, 15), plan_year=2025)
+def test_zibo_article_33_a_2025_plan_had_no_zibo_deadline_on_2024_12_31():
+    # 淄博 applies from 2025-05-10 (第三十三条): on 2024-12-31 no deadline bound the plan.
+    plan_2025 = filing(date(2025, 5, 12), submitted_on=date(2025, 1, 15), plan_year=2025)
 
-    after = judge(base(ZIBO), late_plan, completion(date(2025, 5, 12)))
+    decision = judge(base(ZIBO), plan_2025, completion(date(2025, 5, 12)))
+
+    assert decision.outcome is Outcome.CREDITED, codes(decision)
+
+
+def test_zibo_article_19_a_2026_plan_item_filed_after_december_is_not_in_the_plan():
+    late_plan = filing(date(2026, 5, 12), submitted_on=date(2026, 1, 15), plan_year=2026)
+
+    after = judge(base(ZIBO), late_plan, completion(date(2026, 5, 12)))
 
     assert codes(after) == ["annual_plan_filed_late"]
     reason = after.reasons[0]
     assert reason.rule["article"] == "第十九条" and reason.rule["profile"] == "370300@2025"
-    assert reason.details["deadline"] == "2024-12-31"
+    assert reason.details["deadline"] == "2025-12-31"
 
 
 # --- 常州 2011 ------------------------------------------------------------------------
@@ -213,15 +244,27 @@ def test_national_article_8_the_requirement_is_90_with_two_thirds_professional()
     assert policy.param("yearly_hours_required").citation.article == "第八条"
 
 
-def test_national_default_a_day_credits_at_most_8_xueshi():
+def test_ledger_default_a_day_credits_at_most_8_xueshi_and_what_fits_is_credited():
+    # 人社部令第25号 第八条 leaves 学时认定 to the provinces: 8 a day is the ledger's default.
     start = date(2026, 3, 2)
     f = filing(start, days=2, submitted_on=date(2026, 2, 1), hours="20.0")
 
     two_days = judge(base(ZIBO), f, completion(start, days=2, hours="16.0"))
     too_much = judge(base(ZIBO), f, completion(start, days=2, hours="17.0"))
+    full = replace(completion(start, days=1, hours="4.0"),
+                   day_load=((start, Decimal("8.0")),))
+    half = replace(completion(start, days=2, hours="12.0"),
+                   day_load=((start, Decimal("6.0")),))
 
-    assert two_days.outcome is Outcome.CREDITED
-    assert codes(too_much) == ["hours_exceed_daily_cap"]
+    assert two_days.outcome is Outcome.CREDITED and two_days.notes == ()
+    assert too_much.outcome is Outcome.CREDITED and too_much.hours == Decimal("16.0")
+    [note] = too_much.notes
+    assert note.code == "hours_exceed_daily_cap"
+    assert note.details["hours"] == "17.0" and note.details["credited_hours"] == "16.0"
+    cap = BOOK.resolve(ZIBO, start).param("daily_hours_cap")
+    assert cap.citation.article is None and "ledger's default" in cap.citation.summary
+    assert codes(judge(base(ZIBO), f, full)) == ["hours_exceed_daily_cap"]
+    assert judge(base(ZIBO), f, half).hours == Decimal("10.0")  # 2 on the 2nd, 8 on the 3rd
 
 
 def test_national_default_45_minutes_make_a_xueshi():
@@ -252,8 +295,8 @@ SCALE = {
                                       (1500, "person_times")),
     "四川 第八条 provincial bases 2000": (SICHUAN, date(2026, 1, 1), "provincial",
                                         (2000, "persons")),
-    "四川 第三十六条 a national base counts as provincial": (SICHUAN, date(2026, 1, 1),
-                                                          "national", (2000, "persons")),
+    "四川 第三十六条 benefits, not obligations: no 2000 minimum for a national base": (
+        SICHUAN, date(2026, 1, 1), "national", None),
     "四川 第八条 says nothing of city bases": (SICHUAN, date(2026, 1, 1), "municipal", None),
     "威海 2019 has lapsed: no number": (WEIHAI, date(2026, 1, 1), "municipal", None),
 }
@@ -261,12 +304,13 @@ SCALE = {
 
 @pytest.mark.parametrize(("code", "on", "level", "expected"), SCALE.values(), ids=SCALE.keys())
 def test_yearly_scale_minimums(code, on, level, expected):
-    found = trainee_minimum(BOOK.resolve(code, on), level)
+    found = trainee_minimum(SICHUAN_BOOK.resolve(code, on), level)
     assert (None if found is None else (found.minimum, found.unit)) == expected
 
 
 def test_sichuan_article_36_elsewhere_a_national_base_stays_national():
-    assert effective_level("national", BOOK.resolve(SICHUAN, date(2026, 1, 1))) == "provincial"
+    assert effective_level("national",
+                           SICHUAN_BOOK.resolve(SICHUAN, date(2026, 1, 1))) == "provincial"
     assert effective_level("national", BOOK.resolve(ZIBO, date(2026, 1, 1))) == "national"
 
 

@@ -85,7 +85,9 @@ def test_rectification_overdue_proposal_and_retroactive_revocation(world, base):
                          world.regulator, json={"decision": "accepted",
                                                 "effective_on": "2025-07-03",
                                                 "void_from": "2025-06-01", "misconduct": True,
-                                                "reason": "只收费不培训"})
+                                                "reason": "只收费不培训",
+                                                "document_number": "淄人社字〔2025〕31号",
+                                                "basis": "淄博 第二十四条"})
     assert decided.status_code == 200, decided.get_json()
 
     hours, record = total(world)
@@ -94,6 +96,7 @@ def test_rectification_overdue_proposal_and_retroactive_revocation(world, base):
     assert kinds == [("credit", "16.0"), ("credit", "16.0"), ("reversal", "-16.0")]
     reversal = record["years"][0]["entries"][2]
     assert "只收费不培训" in reversal["reason"] and reversal["reverses_id"] == june["entry_id"]
+    assert "淄人社字〔2025〕31号" in reversal["reason"] and "淄博 第二十四条" in reversal["reason"]
     assert record["chain"]["intact"] is True
     assert {p["external_id"]: p["status"] for p in record["not_credited"]} == {"june": "voided"}
 
@@ -115,7 +118,8 @@ def test_revoking_twice_voids_nothing_twice(world, base):
     at(world, "2025-02-20")
     credit(world, "march", "2025-03-03", "2025-03-04", ["2025-03-03", "2025-03-04"])
     event(world, base, type="revoked", effective_on="2025-04-01", void_from="2025-03-01",
-          reason="乱发证", misconduct=True)
+          reason="乱发证", misconduct=True, document_number="淄人社字〔2025〕9号",
+          basis="淄博 第二十四条")
 
     second = world.call("POST", f"/v1/bases/{base}/standing-events", world.regulator,
                         json={"type": "revoked", "effective_on": "2025-04-02"})

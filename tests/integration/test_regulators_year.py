@@ -38,12 +38,13 @@ def test_weihai_recognition_needs_five_days_of_notice_and_an_objection_stops_it(
 
     opened = step(world, weihai, first, step="open_notice", on="2024-03-06").get_json()
     step(world, weihai, second, step="open_notice", on="2024-03-06")
-    assert opened["notice_until"] == "2024-03-10"  # 5 days: 6th to 10th
+    # 威海 第五条 不少于5天, the opening day not counted (民法典 第二百零一条): 7th to 11th.
+    assert opened["notice_until"] == "2024-03-11"
     step(world, weihai, second, step="object", note="群众反映师资造假")
 
-    at(world, "2024-03-10")
-    assert run_job(ledger_context(), "notices") == []  # still running on its last day
     at(world, "2024-03-11")
+    assert run_job(ledger_context(), "notices") == []  # still running on its last day
+    at(world, "2024-03-12")
     assert run_job(ledger_context(), "notices") == [
         {"application_id": first, "status": "notice_closed"}]
 
@@ -54,7 +55,7 @@ def test_weihai_recognition_needs_five_days_of_notice_and_an_objection_stops_it(
         "recommend", "pass_review", "open_notice", "close_notice", "recognise"]
     assert recognised["steps"][-1]["rule"]["article"] == "第五条"
     standing = world.call("GET", f"/v1/bases/{recognised['base_id']}/standing", weihai,
-                          query_string={"on": "2024-03-11"}).get_json()
+                          query_string={"on": "2024-03-12"}).get_json()
     assert standing["status"] == "recognised"
     objected = step(world, weihai, second, step="recognise", registry_number="WH-2024-02")
     assert objected.get_json()["code"] == "application_step_invalid"

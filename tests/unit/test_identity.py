@@ -161,3 +161,15 @@ def test_a_number_typed_in_full_width_digits_is_rejected_or_hashes_like_its_asci
 
 def test_a_superscript_digit_is_reported_as_a_problem_not_raised():
     assert identity.problems("1101051949123100\u00b2X")
+
+
+def test_gb_11643_a_birth_date_after_the_day_asked_about_is_refused():
+    from datetime import date
+
+    first17 = "37030320300101001"
+    number = first17 + identity.check_character(first17)
+
+    assert identity.problems(number) == []  # a well-formed number, on its own
+    assert identity.problems(number, on=date(2025, 6, 20)) == [
+        "birth date 2030-01-01 is after 2025-06-20"]
+    assert identity.problems(number, on=date(2030, 1, 1)) == []

@@ -43,7 +43,7 @@ def test_only_the_sichuan_draft_is_marked_draft(book):
         ("370300", date(2025, 6, 10), ["370300@2025", "000000@2015"]),
         ("320402", date(2025, 6, 10), ["320400@2011", "000000@2015"]),
         ("310104", date(2020, 6, 2), ["310000@2020", "000000@2015"]),
-        ("510104", date(2025, 1, 1), ["510000@2025-draft", "000000@2015"]),
+        ("510104", date(2025, 1, 1), ["000000@2015"]),
         ("440300", date(2025, 6, 10), ["000000@2015"]),
     ],
     ids=[
@@ -56,7 +56,7 @@ def test_only_the_sichuan_draft_is_marked_draft(book):
         "Zibo asked for the city itself",
         "Changzhou for a district",
         "Shanghai from the day issued",
-        "Sichuan draft for a Chengdu district",
+        "a draft nobody enabled is not in force (四川 第三十八条: the day is blank)",
         "national where no local rule exists",
     ],
 )
@@ -279,3 +279,34 @@ def test_a_profile_that_ends_before_it_begins_is_refused(tmp_path):
     write(tmp_path, "370300-zibo.toml", LOCAL + "effective_to = 2025-01-01\n")
     with pytest.raises(PolicyFileError, match="effective_to"):
         load_book(tmp_path)
+
+
+SICHUAN_DRAFT = "510000@2025-draft"
+
+
+def test_sichuan_article_38_a_draft_is_in_force_only_from_the_day_an_operator_enables():
+    enabled = load_book(enabled_drafts={SICHUAN_DRAFT: date(2025, 9, 1)})
+
+    assert [p.key for p in enabled.resolve("510104", date(2025, 8, 31)).chain] == [
+        "000000@2015"]
+    assert [p.key for p in enabled.resolve("510104", date(2025, 9, 1)).chain] == [
+        SICHUAN_DRAFT, "000000@2015"]
+    assert [p.key for p in enabled.enabled_drafts()] == [SICHUAN_DRAFT]
+    assert enabled.advisory("510104", date(2025, 9, 1)) is None
+
+
+def test_sichuan_article_38_a_draft_nobody_enabled_only_advises(book):
+    advice = book.advisory("510104", date(2025, 9, 1))
+
+    assert advice is not None and advice.profile.key == SICHUAN_DRAFT
+    assert book.enabled_drafts() == []
+    assert book.advisory("370303", date(2025, 9, 1)) is None
+
+
+@pytest.mark.parametrize("setting", ["510000@2025-draft", "510000@2025-draft=2025-13-01",
+                                     "x=2025-01-01"])
+def test_a_malformed_or_unknown_enabled_draft_stops_the_app(setting):
+    from ledger.policy import parse_enabled_drafts
+
+    with pytest.raises(PolicyFileError):
+        load_book(enabled_drafts=parse_enabled_drafts(setting))

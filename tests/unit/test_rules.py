@@ -95,8 +95,9 @@ SINGLE_FAILURES = {
         {"base": {"scope_subjects": frozenset({Subject.PUBLIC})}}, "project_outside_scope"),
     "field outside scope": (
         {"base": {"scope_fields": frozenset({"health"})}}, "project_outside_scope"),
-    "more hours than 8 a day": (
-        {"completion": {"training_dates": (MON,)}, "filing": {"end_on": MON}},
+    "a day already full at 8 hours": (
+        {"completion": {"training_dates": (MON,), "day_load": ((MON, Decimal("8.0")),)},
+         "filing": {"end_on": MON}},
         "hours_exceed_daily_cap"),
     "more hours than the minutes attended": (
         {"completion": {"minutes": 500}}, "hours_exceed_minutes"),
@@ -279,8 +280,9 @@ def test_weihai_says_when_a_late_one_off_class_could_have_started():
     completion = replace(COMPLETION, training_dates=(WEIHAI_START,), hours=Decimal("8"))
     (reason,) = decide(completion, filing, replace(BASE, jurisdiction="371000"), weihai,
                        TODAY).reasons
-    assert reason.details["working_days"] == 0
-    assert reason.details["earliest_start"] == "2024-10-13"  # Saturday 12th is a make-up day
+    assert reason.details["working_days"] == 1  # the filing day itself, Mon 30 September
+    # Sep 30, Oct 8-11 make five: the class could start on Saturday the 12th.
+    assert reason.details["earliest_start"] == "2024-10-12"
     assert reason.rule["article"] == "第十六条"
 
 

@@ -217,11 +217,14 @@ def test_a_refused_transition_names_the_status_and_the_event():
     assert refused.value.details == {"status": "revoked", "event": "recognised"}
 
 
+DECISION = {"document_number": "威人社字〔2024〕7号", "basis": "威海 第二十条"}
+
+
 @pytest.mark.parametrize(
     "new",
     [
-        StandingEvent(E.REVOKED, date(2024, 6, 1), void_from=date(2024, 3, 1)),
-        StandingEvent(E.REVOKED, date(2024, 6, 1), void_from=date(2024, 6, 1)),
+        StandingEvent(E.REVOKED, date(2024, 6, 1), void_from=date(2024, 3, 1), **DECISION),
+        StandingEvent(E.REVOKED, date(2024, 6, 1), void_from=date(2024, 6, 1), **DECISION),
         StandingEvent(E.RECTIFICATION_ORDERED, date(2024, 6, 1), due_on=date(2024, 6, 2)),
         StandingEvent(E.EXPIRED, date(2024, 6, 1)),
     ],
@@ -230,3 +233,18 @@ def test_a_refused_transition_names_the_status_and_the_event():
 )
 def test_a_well_formed_event_after_recognition_is_accepted(new):
     check_append(MISCONDUCT[:1], new)
+
+
+@pytest.mark.parametrize("decision", [{}, {"document_number": "威人社字〔2024〕7号"},
+                                      {"basis": "威海 第二十条"},
+                                      {"document_number": " ", "basis": "威海 第二十条"}])
+def test_a_void_from_without_the_decisions_number_and_basis_is_refused(decision):
+    with pytest.raises(Invalid) as refused:
+        check_append(MISCONDUCT[:1], StandingEvent(E.REVOKED, date(2024, 6, 1),
+                                                   void_from=date(2024, 3, 1), **decision))
+    assert refused.value.code == "void_from_needs_decision"
+
+
+def test_a_decision_dated_before_the_day_it_is_recorded_is_accepted():
+    check_append(MISCONDUCT[:1], StandingEvent(E.SUSPENDED, date(2024, 6, 1)),
+                 today=date(2024, 6, 4))
