@@ -18,6 +18,7 @@ from api import (
     docs,
     errors,
     lifecycle,
+    pages,
     policies,
     projects,
     reading,
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                    lifecycle):
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
+    pages.init_app(app)
     return app
 
 

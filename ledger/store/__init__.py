@@ -3,7 +3,9 @@
 
 from . import guards  # noqa: F401  (registers the append-only guard)
 from .models import (  # noqa: F401
+    AccessGrant,
     AccessLog,
+    ActivationCode,
     AnnualPlan,
     Application,
     AssessmentResult,

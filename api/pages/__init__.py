@@ -1,0 +1,18 @@
+"""The pages for people: professionals, committees and the public (in Chinese).
+
+Pages call the same services as the API; a page view loads a form, calls one service
+and renders a template. ``init_app`` registers the blueprints and the session, CSRF and
+cookie settings they share.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import committee, me, public, web
+
+
+def init_app(app: Flask) -> None:
+    web.init_app(app)
+    for module in (public, me, committee):
+        app.register_blueprint(module.bp)
