@@ -18,6 +18,7 @@ from api import (
     docs,
     errors,
     lifecycle,
+    log,
     pages,
     policies,
     projects,
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (tokens, bases, projects, completions, reading, policies, regulation,
                    lifecycle):
         api.register_blueprint(module.blp)
+    api.register_blueprint(log.blp)  # the Merkle log and attestation checks (issue 8)
     app.register_blueprint(cli.cli)
     pages.init_app(app)
     return app

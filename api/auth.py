@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -26,6 +27,7 @@ from jwt.algorithms import OKPAlgorithm
 from ledger.actors import Actor, Role
 from ledger.errors import Unauthorized
 from ledger.services.clients import actor_for_client, actor_for_professional
+from ledger.services.keyset import KeySet
 from ledger.store import Client, Professional
 
 from .db import db, ledger_context
@@ -157,4 +159,7 @@ def authenticated(view):
 
 
 def init_app(app: Flask) -> None:
+    # The key set first: it creates the key file on first run (and knows retired keys).
+    origin = app.config.get("LOG_ORIGIN") or urlparse(app.config["JWT_ISSUER"]).netloc + "/log"
+    app.extensions["ledger_keyset"] = KeySet(Path(app.config["JWT_KEY_PATH"]), origin)
     app.extensions["ledger_signing_key"] = SigningKey(Path(app.config["JWT_KEY_PATH"]))

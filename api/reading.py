@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from flask import g
+from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.services import reading
+from ledger.services import attestations, reading
 
-from .auth import sign_attestation
 from .db import ledger_context
 from .docs import secured
+from .log_schemas import AttestedVerificationSchema
 from .schemas import (
     AccessLogSchema,
     HoursSchema,
     ProfessionalCreateSchema,
     ProfessionalSchema,
-    VerificationReportSchema,
     VerificationRequestSchema,
-    VerificationSchema,
     YearsQuerySchema,
 )
 
@@ -48,19 +43,15 @@ def my_access_log():
 
 
 @blp.route("/verifications", methods=["POST"])
-@blp.response(200, VerificationSchema)
-@secured(blp, 404, 422)
+@blp.response(200, AttestedVerificationSchema)
+@secured(blp, 404, 409, 422)
 @blp.arguments(VerificationRequestSchema)
 def verify(data):
     """A committee verifies a professional's hours over years; the answer is signed"""
-    report = reading.verify(ledger_context(), g.actor, data["id_number"], data["name"],
-                            data["year_from"], data["year_to"], data["purpose"])
-    dumped = VerificationReportSchema().dump(report)
-    digest = hashlib.sha256(json.dumps(dumped, sort_keys=True, ensure_ascii=False,
-                                       separators=(",", ":")).encode()).hexdigest()
-    attestation = sign_attestation({"sub": report["professional"]["id_masked"],
-                                    "report_sha256": digest, "report": dumped})
-    return {"report": report, "attestation": attestation}
+    return attestations.attest_by_identity(
+        ledger_context(), g.actor, id_number=data["id_number"], name=data["name"],
+        year_from=data["year_from"], year_to=data["year_to"], purpose=data["purpose"],
+        public_url=current_app.config.get("PUBLIC_URL", attestations.DEFAULT_PUBLIC_URL))
 
 
 @blp.route("/professionals", methods=["POST"])

@@ -52,4 +52,11 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         scheduler.add_job(run_in_app, CronTrigger(timezone=CHINA, **SCHEDULE[name]),
                           args=(app, name), id=name, name=name, max_instances=1,
                           coalesce=True, misfire_grace_time=3600)
+    # The Merkle log is sealed every few minutes: a signed checkpoint over what was written.
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from .log_cli import seal_in_app
+
+    scheduler.add_job(seal_in_app, IntervalTrigger(minutes=app.config.get("LOG_SEAL_MINUTES", 5)),
+                      args=(app,), id="seal", name="seal", max_instances=1, coalesce=True)
     return scheduler

@@ -36,4 +36,5 @@ def token(form):
 @blp.response(200, JwksSchema)
 def jwks():
     """The public keys that sign access tokens and verification attestations"""
-    return {"keys": [current_app.extensions["ledger_signing_key"].jwk]}
+    # Retired keys stay published, so what they signed still verifies (flask ledger rotate-key).
+    return current_app.extensions["ledger_keyset"].jwks()

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, tuple_
 
 from ..journal import GENESIS, entry_hash
 from ..store import Entry
+from . import log
 from .context import Context
 
 
@@ -60,7 +61,10 @@ def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespac
     ids = {(pid, seq): entry_id for entry_id, pid, seq in ctx.session.execute(
         select(Entry.id, Entry.professional_id, Entry.seq)
         .where(tuple_(Entry.professional_id, Entry.seq).in_(keys)))}
-    return [SimpleNamespace(**row, id=ids[key]) for row, key in zip(rows, keys, strict=True)]
+    written = [SimpleNamespace(**row, id=ids[key]) for row, key in zip(rows, keys, strict=True)]
+    # Each entry's Merkle-log leaf, in this transaction (ORM appends get theirs at flush).
+    log.record(ctx, "entry", written)
+    return written
 
 
 def hashed_fields(entry: Entry | dict[str, Any]) -> dict[str, Any]:

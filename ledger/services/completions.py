@@ -27,6 +27,7 @@ from ..rules import (
     decide,
 )
 from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
+from . import log
 from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
@@ -297,6 +298,7 @@ def _people(ctx: Context, items: Sequence[NewCompletion]) -> dict[str, Professio
         # One executemany; the unique id_hash finds them again.
         ctx.session.execute(insert(Professional), new)
         found = {p.id_hash: p for p in ctx.session.scalars(lookup)}
+        log.record(ctx, "professional", (found[row["id_hash"]] for row in new))
     return found
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
@@ -28,6 +28,8 @@ class Context:
     clock: Clock
     policies: PolicyBook
     id_key: bytes
+    # The ledger's KeySet (ledger/services/keyset.py): signs checkpoints and attestations.
+    signer: Any = None
 
     def now(self) -> datetime:
         """Now, in UTC: what is stored and hashed reads back the same from any database."""

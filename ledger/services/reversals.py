@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from ..store import Entry, Posting
-from .chains import Chains
+from .chains import Chains, insert_rows
 from .context import Context
 
 
@@ -35,7 +35,7 @@ def reverse_credits_from(ctx: Context, base_id: int, void_from: date, reason: st
         subject=credit.subject, year=credit.year, posting_id=credit.posting_id,
         base_id=base_id, project_id=credit.project_id, reverses_id=credit.id,
         policy_version=credit.policy_version, reason=reason) for credit in credits]
-    ctx.session.execute(insert(Entry), rows)
+    insert_rows(ctx, rows)  # with their Merkle-log leaves
     ctx.session.execute(
         update(Posting).where(Posting.id.in_({c.posting_id for c in credits}))
         .values(status="voided"))

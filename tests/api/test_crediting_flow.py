@@ -73,7 +73,10 @@ def test_a_committee_verifies_and_the_professional_sees_the_read(world):
     jwks = world.call("GET", "/.well-known/jwks.json").get_json()
     key = jwt.PyJWK(jwks["keys"][0])
     attested = jwt.decode(body["attestation"], key.key, algorithms=["EdDSA"])
-    assert attested["report"] == body["report"]
+    # The attestation states the totals and the checkpoint they rest on (issue 8).
+    assert [(y["year"], y["total"]) for y in attested["years"]] == [(2024, "0.0"), (2025, "24.0")]
+    assert attested["checkpoint"]["size"] == body["checkpoint"]["size"] >= 1
+    assert attested["verification_code"] == body["verification_code"]
     log = world.call("GET", "/v1/me/access-log", world.professional).get_json()
     assert log[0]["purpose"] == "2025年度中级职称评审"
     assert log[0]["accessor_role"] == "committee"

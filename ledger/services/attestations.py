@@ -1,0 +1,281 @@
+"""Attestations anyone can check: a signed statement of a professional's hours, resting
+on a signed checkpoint of the Merkle log, with the inclusion proof of every entry.
+
+The attestation is a compact JWS (EdDSA, ``kid``, ``typ: verification+jwt``) whose claims
+carry the years' totals, the checkpoint's signed note, and each of the professional's
+entries in that checkpoint as its leaf data and audit path. A verifier with only the
+JWKS (``python -m ledger.verify_attestation``) re-checks the signature, the checkpoint,
+every proof, the chain links and the totals. Nothing is signed for a professional whose
+records fail the integrity check.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from .. import checkpoint, identity, leaves, merkle
+from ..actors import Actor, Role
+from ..errors import Conflict, Invalid, NotFound
+from ..store import AccessLog, Attestation, Entry, LogCheckpoint, LogLeaf, Professional
+from . import integrity, log
+from .context import Context, unit_of_work
+from .keyset import ed25519_verify
+from .reading import Years, _chain, _who, _year_summaries
+
+TYP = "verification+jwt"
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def new_code() -> str:
+    """A short code a person can type: 12 Crockford characters (60 bits), in threes of 4."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def sign_jws(signer: Any, claims: dict[str, Any]) -> str:
+    header = {"alg": "EdDSA", "kid": signer.kid, "typ": TYP}
+    signing_input = (_b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
+                     + _b64url(json.dumps(claims, ensure_ascii=False, separators=(",", ":"),
+                                          default=str).encode()))
+    return signing_input + "." + _b64url(signer.sign(signing_input.encode()))
+
+
+def read_jws(signer: Any, token: str) -> dict[str, Any] | None:
+    """The claims of a JWS signed by any key the ledger ever published; None otherwise."""
+    try:
+        head, body, sig = token.split(".")
+        header = json.loads(_b64url_decode(head))
+        public = signer.public_keys().get(header.get("kid"))
+        if (header.get("alg") != "EdDSA" or public is None
+                or not ed25519_verify(public, f"{head}.{body}".encode(), _b64url_decode(sig))):
+            return None
+        return json.loads(_b64url_decode(body))
+    except (ValueError, TypeError):
+        return None
+
+
+def _checkpoint_view(head: LogCheckpoint) -> dict[str, Any]:
+    return {"size": head.size, "root_hash": head.root_hash,
+            "time": head.sealed_at.isoformat()}
+
+
+def _reach(ctx: Context, actor: Actor, professional_id: int) -> Professional:
+    person = ctx.session.get(Professional, professional_id)
+    if actor.role is Role.PROFESSIONAL:
+        if person is None or actor.professional_id != professional_id:
+            raise NotFound("no such professional", code="professional_not_found")
+        return person
+    actor.require(Role.COMMITTEE)
+    if person is None or not actor.reaches(person.jurisdiction_code):
+        raise NotFound("no professional with that ID in your jurisdiction",
+                       code="professional_not_found")
+    return person
+
+
+def _entries_in(ctx: Context, professional_id: int,
+                size: int) -> list[tuple[Entry, LogLeaf]]:
+    """The professional's entries whose leaves lie in the first ``size`` leaves."""
+    return list(ctx.session.execute(
+        select(Entry, LogLeaf).join(LogLeaf, (LogLeaf.kind == "entry")
+                                    & (LogLeaf.ref_id == Entry.id))
+        .where(Entry.professional_id == professional_id, LogLeaf.idx < size)
+        .order_by(Entry.seq)))
+
+
+def _integrity(ctx: Context, person: Professional, head: LogCheckpoint,
+               pairs: list[tuple[Entry, LogLeaf]]) -> log.Tree:
+    """Raise record_integrity_failed unless the professional's rows match their leaves and
+    those leaves are in the signed checkpoint."""
+    findings = integrity.professional_findings(ctx, person.id)
+    try:
+        checkpoint.verify(head.note, ctx.signer.note_keys(), ed25519_verify)
+    except checkpoint.CheckpointError as exc:
+        findings.append(integrity.Finding("checkpoint_invalid", f"checkpoint {head.size}",
+                                          str(exc)))
+    tree = None
+    try:
+        tree = log.Tree(log.leaf_hashes(ctx, head.size))
+        if merkle.root_of(tree.hashes) != bytes.fromhex(head.root_hash):
+            findings.append(integrity.Finding("tree_mismatch", f"checkpoint {head.size}",
+                                              "the leaves do not hash to its signed root"))
+    except Conflict as exc:
+        findings.append(integrity.Finding("tree_mismatch", f"checkpoint {head.size}",
+                                          exc.message))
+    if findings or tree is None:
+        raise Conflict("the professional's records fail the integrity check; nothing was "
+                       "signed", code="record_integrity_failed",
+                       findings=[f.as_dict() for f in findings])
+    return tree
+
+
+@unit_of_work()
+def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
+           purpose: str, public_url: str) -> dict[str, Any]:
+    person = _reach(ctx, actor, professional_id)
+    head = log.latest(ctx)
+    if head is None:
+        raise Conflict("the log has no checkpoint yet", code="log_not_sealed")
+    pairs = _entries_in(ctx, person.id, head.size)
+    tree = _integrity(ctx, person, head, pairs)
+    now = ctx.now()
+    entries = [e for e, _ in pairs]
+    in_years = [e for e in entries if years.first <= e.year <= years.last]
+    summaries = _year_summaries(ctx, person, in_years, years)
+    code = new_code()
+    chain = _chain(ctx, person)
+    report = {
+        "professional": _who(person), "years": summaries, "chain": chain,
+        "verified_at": now, "verified_by": {"client_id": actor.subject, "name": actor.name,
+                                            "jurisdiction": actor.jurisdiction},
+        "purpose": purpose, "year_from": years.first, "year_to": years.last,
+        "checkpoint": _checkpoint_view(head),
+    }
+    claims = {
+        "iss": ctx.signer.origin, "iat": int(now.timestamp()), "jti": code,
+        "verification_code": code, "verify_url": f"{public_url}/verify/{code}",
+        "sub": person.id_masked, "name": person.name, "professional_id": person.id,
+        "purpose": purpose, "year_from": years.first, "year_to": years.last,
+        "years": [{"year": y["year"], "public": str(y["public"]),
+                   "professional": str(y["professional"]), "total": str(y["total"])}
+                  for y in summaries],
+        "checkpoint": {**_checkpoint_view(head), "origin": ctx.signer.origin,
+                       "note": head.note},
+        "proofs_url": f"{public_url}/v1/log/proofs/inclusion?size={head.size}&index=",
+        "entries": [{"index": leaf.idx, "data": leaf.data,
+                     "path": [h.hex() for h in merkle.inclusion_path(leaf.idx, head.size,
+                                                                      tree.subtree)]}
+                    for _, leaf in pairs],
+    }
+    jws = sign_jws(ctx.signer, claims)
+    ctx.session.add(Attestation(
+        code=code, professional_id=person.id, year_from=years.first, year_to=years.last,
+        purpose=purpose, issued_at=now, issued_by=actor.client_pk, checkpoint_size=head.size,
+        entry_ids=[e.id for e in in_years], jws=jws))
+    if actor.role is not Role.PROFESSIONAL:
+        ctx.session.add(AccessLog(
+            professional_id=person.id, client_id=actor.client_pk,
+            accessor_role=str(actor.role), accessor_name=actor.name, purpose=purpose,
+            detail={"kind": "verification", "year_from": years.first,
+                    "year_to": years.last, "attestation": code}, at=now))
+    ctx.session.flush()
+    return {"report": report, "attestation": jws, "verification_code": code,
+            "checkpoint": _checkpoint_view(head)}
+
+
+def issue_attestation(ctx: Context, actor: Actor, *, professional_id: int, year_from: int,
+                      year_to: int, purpose: str,
+                      public_url: str = DEFAULT_PUBLIC_URL) -> dict[str, Any]:
+    """The one way an attestation is made (committee verification, 学时证明).
+
+    Seals waiting leaves first, so the attestation rests on a checkpoint holding every
+    entry so far. Raises Conflict(record_integrity_failed) — and signs nothing — when the
+    professional's records fail the integrity check. Logs the access unless the actor is
+    the professional themself.
+    """
+    if ctx.signer is None:
+        raise Invalid("the ledger has no signing key", code="no_signing_key")
+    years = Years(year_from, year_to)
+    _reach(ctx, actor, professional_id)  # before sealing: nobody learns what they may not
+    try:
+        log.seal(ctx)
+    except Conflict as exc:
+        raise Conflict("the log fails its integrity check; nothing was signed",
+                       code="record_integrity_failed", findings=[exc.message]) from exc
+    return _issue(ctx, actor, professional_id, years, purpose, public_url)
+
+
+def attest_by_identity(ctx: Context, actor: Actor, *, id_number: str, name: str,
+                       year_from: int, year_to: int, purpose: str,
+                       public_url: str = DEFAULT_PUBLIC_URL) -> dict[str, Any]:
+    """A committee's verification: the professional found by ID number and name."""
+    actor.require(Role.COMMITTEE)
+    person = ctx.session.scalar(select(Professional).where(
+        Professional.id_hash == identity.keyed_hash(id_number, ctx.id_key)))
+    if person is None or person.name != name.strip():
+        raise NotFound("no professional with that ID number and name in your jurisdiction",
+                       code="professional_not_found")
+    return issue_attestation(ctx, actor, professional_id=person.id, year_from=year_from,
+                             year_to=year_to, purpose=purpose, public_url=public_url)
+
+
+def check_attestation(ctx: Context, code: str) -> dict[str, Any]:
+    """Public: is the attestation with this code genuine, and is it still true now?
+
+    Genuine: its signature verifies with a published key, its checkpoint's signature
+    verifies, and the log today still holds that checkpoint's tree. Still true: today's
+    totals for its years equal the attested ones; ``reversed_since`` names each attested
+    credit reversed after it was issued.
+    """
+    row = ctx.session.scalar(select(Attestation).where(
+        Attestation.code == code.strip().upper()))
+    if row is None:
+        raise NotFound("no attestation with that code", code="attestation_not_found")
+    claims = read_jws(ctx.signer, row.jws) or {}
+    genuine = bool(claims) and claims.get("verification_code") == row.code
+    head = ctx.session.scalar(select(LogCheckpoint).where(
+        LogCheckpoint.size == row.checkpoint_size))
+    if genuine:
+        genuine = _rests_on_log(ctx, claims, head)
+    person = ctx.session.get(Professional, row.professional_id)
+    years = Years(row.year_from, row.year_to)
+    current = list(ctx.session.scalars(select(Entry).where(
+        Entry.professional_id == row.professional_id,
+        Entry.year.between(years.first, years.last))))
+    now_years = _totals(current, years)
+    attested = claims.get("years") or []
+    still_true = genuine and [(y["year"], Decimal(y["total"])) for y in attested] == [
+        (y["year"], y["total"]) for y in now_years]
+    reversals = list(ctx.session.scalars(select(Entry).where(
+        Entry.reverses_id.in_(row.entry_ids or [-1])).order_by(Entry.id)))
+    reversed_since = [{"entry_id": r.reverses_id, "hours": -r.hours, "year": r.year,
+                       "reason": r.reason, "at": r.created_at}
+                      for r in reversals if r.id not in set(row.entry_ids)]
+    return {
+        "code": row.code, "genuine": genuine, "still_true": bool(still_true),
+        "issued_at": row.issued_at,
+        "professional": {"id_masked": person.id_masked if person else None,
+                         "name": person.name if person else None},
+        "years": attested,
+        "checkpoint": _checkpoint_view(head) if head else
+        {"size": row.checkpoint_size, "root_hash": None, "time": None},
+        "reversed_since": reversed_since,
+    }
+
+
+def _totals(entries: list[Entry], years: Years) -> list[dict[str, Any]]:
+    out = []
+    for year in range(years.first, years.last + 1):
+        rows = [e for e in entries if e.year == year]
+        out.append({"year": year, "total": sum((e.hours for e in rows), Decimal("0.0"))})
+    return out
+
+
+def _rests_on_log(ctx: Context, claims: dict[str, Any], head: LogCheckpoint | None) -> bool:
+    if head is None or claims.get("checkpoint", {}).get("root_hash") != head.root_hash:
+        return False
+    try:
+        checkpoint.verify(claims["checkpoint"]["note"], ctx.signer.note_keys(), ed25519_verify)
+        hashes = log.leaf_hashes(ctx, head.size)
+    except (checkpoint.CheckpointError, Conflict, KeyError):
+        return False
+    if merkle.root_of(hashes) != bytes.fromhex(head.root_hash):
+        return False
+    return all(entry["index"] < head.size
+               and hashes[entry["index"]] == merkle.leaf_hash(entry["data"].encode())
+               and leaves.decode(entry["data"])["leaf"] == "entry"
+               for entry in claims.get("entries", []))
