@@ -114,3 +114,12 @@ def reversal_text(reason: str | None) -> str:
         return (f"该基地于{on}被撤销认定，{since}起在该基地培训的学时一律作废并冲销。"
                 f"撤销原因：{why}")
     return f"冲销原因：{reason}"
+
+
+def chinese(text: str | None) -> str:
+    """The text if it is written in Chinese, else "": some profiles summarise an article
+    in English, which a page in Chinese leaves out (the article itself is still cited)."""
+    text = text or ""
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return text if han > latin else ""

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .. import activation
 from . import committee, me, public, web
 
 
 def init_app(app: Flask) -> None:
+    """Register the pages, and the API for activation codes (which the pages' activation
+    form consumes)."""
+    app.extensions["ledger_api"].register_blueprint(activation.blp)
     web.init_app(app)
     for module in (public, me, committee):
         app.register_blueprint(module.bp)

@@ -18,10 +18,11 @@ PUBLIC, PROFESSIONAL, REQUIRED, INK = "#1f6f8b", "#d9822b", "#b3261e", "#1b1b1b"
 
 def _scale(top: Decimal) -> Decimal:
     """A round axis maximum at or above ``top``."""
-    for step in (30, 60, 90, 120, 150, 180, 240, 300, 450, 600, 900, 1200):
+    # Each divides by 4, so the grid lines fall on whole numbers.
+    for step in (20, 40, 60, 80, 100, 120, 160, 200, 240, 320, 400, 600, 800, 1200):
         if top <= step:
             return Decimal(step)
-    return (top / 300).to_integral_value() * 300 + 300
+    return (top / 400).to_integral_value() * 400 + 400
 
 
 def hours_chart(years: list[dict[str, Any]]) -> Markup:

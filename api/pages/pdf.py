@@ -52,8 +52,17 @@ def _row(pdf: FPDF, widths: list[float], cells: list[str], *, bold: bool = False
     pdf.set_font(FONT, "B" if bold else "", 9)
     height = 6.5
     for width, text in zip(widths, cells, strict=True):
-        pdf.cell(width, height, text, border="B", fill=fill)
+        pdf.cell(width, height, _fit(pdf, text, width - 2), border="B", fill=fill)
     pdf.ln(height)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """The text, shortened with an ellipsis to fit one table cell."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _h(value: Decimal | None) -> str:
@@ -103,14 +112,14 @@ def transcript_pdf(data: dict[str, Any]) -> bytes:
 
     pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 8, "二、学时明细", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    widths = [14, 70, 44, 18, 14, 14]
-    _row(pdf, widths, ["年度", "培训项目（日期）", "继续教育基地", "科目", "学时", "类型"],
+    widths = [12, 54, 38, 42, 10, 11, 10]
+    _row(pdf, widths, ["年度", "培训项目", "培训日期", "继续教育基地", "科目", "学时", "类型"],
          bold=True, fill=True)
     for year in years:
         for e in year["entries"]:
             project = e["project"]
-            title = f"{project['title'][:22]}（{project['start_on']}至{project['end_on']}）"
-            _row(pdf, widths, [str(e["year"]), title, e["base"]["name"][:14],
+            _row(pdf, widths, [str(e["year"]), project["title"],
+                               f"{project['start_on']}至{project['end_on']}", e["base"]["name"],
                                SUBJECTS.get(e["subject"], e["subject"])[:2],
                                _h(e["hours"]), "登记" if e["kind"] == "credit" else "冲销"])
     pdf.ln(4)
@@ -150,7 +159,7 @@ def _verification(pdf: FPDF, data: dict[str, Any]) -> None:
 
 
 def _para(pdf: FPDF, text: str) -> None:
-    pdf.multi_cell(TEXT_WIDTH, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(TEXT_WIDTH, 5.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _when(value: Any) -> str:

@@ -7,7 +7,7 @@ from flask import make_response, redirect, render_template, request, url_for
 
 from ledger.actors import Role
 from ledger.errors import Invalid, Unauthorized
-from ledger.services import activation, clients
+from ledger.services import activation, attestations, clients
 from ledger.services import register as public_register
 
 from ..db import ledger_context
@@ -41,6 +41,13 @@ def verify_form():
     if code:
         return redirect(url_for("pages.verify", code=code))
     return render_template("pages/verify_form.html")
+
+
+@bp.route("/verify/<string:code>")
+def verify(code: str):
+    """Where a transcript's QR code points: genuine or not, still true or not."""
+    result = attestations.check_attestation(ledger_context(), code[:40])
+    return render_template("pages/verify.html", v=result)
 
 
 @bp.route("/docs")

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
-import jwt
 from flask import current_app
 
 from ledger.actors import Actor
-from ledger.services import reading
+from ledger.services import attestations
 
-from ..auth import sign_attestation
 from ..db import ledger_context
-from ..schemas import HoursSchema
+
+
+def public_url() -> str:
+    return current_app.config.get("PUBLIC_URL", attestations.DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 def transcript_data(actor: Actor, year_from: int, year_to: int) -> dict[str, Any]:
-    """What the PDF prints: the years with their entries, the signed attestation and
-    its details, and the verification code and its URL where there is one."""
+    """What the PDF prints: the attested years with their entries, the checkpoint they
+    rest on, the verification code and the URL its QR code points to. The attestation
+    service signs nothing (409 record_integrity_failed) for records that fail their
+    integrity check, so no transcript is made for them either."""
     ctx = ledger_context()
-    record = reading.my_hours(ctx, actor, year_from, year_to)
-    dumped = HoursSchema().dump(record)
-    digest = hashlib.sha256(json.dumps(dumped, sort_keys=True, ensure_ascii=False,
-                                       separators=(",", ":")).encode()).hexdigest()
-    attestation = sign_attestation({"sub": record["professional"]["id_masked"],
-                                    "report_sha256": digest, "report": dumped})
-    return {"professional": record["professional"], "years": record["years"],
-            "chain": record["chain"], "issued_at": ctx.now(), "attestation": attestation,
-            "attestation_details": {"kid": jwt.get_unverified_header(attestation)["kid"],
-                                    "report_sha256": digest},
-            "verification_code": None, "verify_url": None,
-            "public_url": current_app.config["PUBLIC_URL"]}
+    issued = attestations.issue_attestation(
+        ctx, actor, professional_id=actor.professional_id, year_from=year_from,
+        year_to=year_to, purpose="学时证明", public_url=public_url())
+    report = issued["report"]
+    code = issued["verification_code"]
+    return {"professional": report["professional"], "years": report["years"],
+            "chain": report["chain"], "issued_at": report["verified_at"],
+            "attestation": issued["attestation"], "checkpoint": issued["checkpoint"],
+            "verification_code": code, "verify_url": f"{public_url()}/verify/{code}"}

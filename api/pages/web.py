@@ -42,6 +42,7 @@ from ledger.wording import (
     ROLES,
     STANDING,
     SUBJECTS,
+    chinese,
     citation_text,
     reason_text,
     reversal_text,
@@ -208,7 +209,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         beijing=beijing, hours=hours, reason_text=reason_text, reversal_reason=reversal_text,
-        citation=citation_text,
+        citation=citation_text, chinese=chinese,
         subject=lambda v: SUBJECTS.get(v, v), standing=lambda v: STANDING.get(v, v),
         posting_status=lambda v: POSTING_STATUS.get(v, v), level=lambda v: LEVELS.get(v, v),
         outcome=lambda v: OUTCOMES.get(v, v), role=lambda v: ROLES.get(v, v))

@@ -1,7 +1,7 @@
 """activation codes (a professional's first password) and access grants to committees
 
 Revision ID: e9a1c0de0001
-Revises: 802d77cdaca4
+Revises: d8a1b2c3d4e5
 Create Date: 2026-11-23 01:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e9a1c0de0001'
-down_revision = '802d77cdaca4'
+down_revision = 'd8a1b2c3d4e5'  # re-chained after merging i8-merkle; was 802d77cdaca4
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,8 @@ import re
 import subprocess
 from datetime import UTC, datetime
 
-from ledger.services import activation
+from ledger.actors import Role
+from ledger.services import activation, clients
 
 HTTPS = "https://localhost"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -39,6 +40,10 @@ class Browser:
         """Open the page with the form, then post it with the page's token."""
         return self.post(action, data={**data, "csrf_token": self.token(form_page)}, **kw)
 
+    def committee_log_in(self, client_id: str, secret: str):
+        return self.submit("/committee/login", "/committee/login",
+                           {"client_id": client_id, "client_secret": secret})
+
     def log_in(self, id_number: str, password: str):
         return self.submit("/login", "/login", {"id_number": id_number, "password": password})
 
@@ -62,3 +67,9 @@ def pdf_text(data: bytes) -> str:
     done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
                           check=True)
     return done.stdout.decode()
+
+
+def committee_client(world, name: str, jurisdiction: str):
+    """A committee's client row and its secret, for the committee's page login."""
+    return clients.create_client(world.ctx, role=Role.COMMITTEE, name=name,
+                                 jurisdiction=jurisdiction)

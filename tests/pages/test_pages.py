@@ -7,7 +7,7 @@ import re
 
 from ledger.identity import mask
 
-from .helpers import Browser, credited_and_rejected, pdf_text
+from .helpers import Browser, committee_client, credited_and_rejected, pdf_text
 
 
 def test_home_answers_in_chinese_with_the_three_ways_in(app):
@@ -63,15 +63,10 @@ def test_the_dashboard_shows_hours_and_the_rejected_posting_with_its_reason(worl
 
 
 def test_the_committee_page_verifies_masks_the_id_and_writes_the_access_log(world):
-    from ledger.services import clients
-    from ledger.store import Client
-
     credited_and_rejected(world)
-    client, secret = clients.create_client(world.ctx, role=world.committee.role,
-                                           name="淄博市高级职称评审委员会", jurisdiction="370300")
+    client, secret = committee_client(world, "淄博市高级职称评审委员会", "370300")
     browser = Browser(world.app)
-    login = browser.submit("/committee/login", "/committee/login",
-                           {"client_id": client.client_id, "client_secret": secret})
+    login = browser.committee_log_in(client.client_id, secret)
     assert login.status_code == 302
     report = browser.submit("/committee", "/committee", {
         "id_number": world.person_id, "name": world.person_name, "year_from": "2024",
@@ -81,7 +76,7 @@ def test_the_committee_page_verifies_masks_the_id_and_writes_the_access_log(worl
     assert world.person_id not in html
     assert mask(world.person_id) in html
     assert "建筑工程新技术研修班" in html
-    assert world.ctx.session.get(Client, client.id) is not None
+    assert re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", html)  # its verification code
 
     owner = Browser(world.app)
     owner.log_in(world.person_id, "correct-horse")
