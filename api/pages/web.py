@@ -18,7 +18,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
-    abort,
     current_app,
     g,
     redirect,
@@ -72,6 +71,8 @@ MESSAGES = {
     "committee_not_found": "没有这个评审委员会。",
     "grant_not_found": "没有这项授权。",
     "attestation_not_found": "没有这个核验码，请检查是否输入有误。",
+    "number_invalid": "请输入整数。",
+    "log_not_sealed": "账本尚未形成检查点，请稍后再试。",
     "record_integrity_failed": "该人员的学时记录未通过完整性校验，系统不出具证明，请联系人社部门。",
 }
 
@@ -107,7 +108,7 @@ def _secure_headers(response):
 
 def _domain_error(error: LedgerError):
     status = next((s for kind, s in STATUS_FOR.items() if isinstance(error, kind)), 422)
-    message = MESSAGES.get(error.code, "请求未能完成：" + error.message)
+    message = MESSAGES.get(error.code, "请求未能完成，请检查输入后重试。")
     return render_template("pages/error.html", message=message, code=error.code), status
 
 
@@ -157,7 +158,9 @@ def login_required(role: Role, login_endpoint: str):
                 session.pop("who", None)
                 return redirect(url_for(login_endpoint))
             if actor.role is not role:
-                abort(403)
+                return render_template(
+                    "pages/error.html", code="forbidden",
+                    message="当前登录的身份不能使用这个页面，请先退出登录。"), 403
             return view(actor, *args, **kwargs)
 
         return wrapper

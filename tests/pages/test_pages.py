@@ -84,7 +84,7 @@ def test_the_committee_page_verifies_masks_the_id_and_writes_the_access_log(worl
     assert "淄博市高级职称评审委员会" in log and "2025年度高级职称评审" in log
 
 
-def test_a_committee_cannot_open_the_professional_pages(world):
+def test_without_a_login_the_private_pages_send_you_to_log_in(world):
     browser = Browser(world.app)
     assert browser.get("/committee").status_code == 302
     assert browser.get("/me").status_code == 302
@@ -112,3 +112,20 @@ def test_the_register_is_searchable_and_paged(world):
     assert "第 1 / 2 页" in first and "淄博基地" in first
     found = browser.get("/register", query_string={"q": "ZB-T07"}).get_data(as_text=True)
     assert "测试基地07" in found and "测试基地08" not in found
+
+
+def test_a_committee_logged_in_cannot_open_the_professional_pages(world):
+    client, secret = committee_client(world, "淄博市高级职称评审委员会", "370300")
+    browser = Browser(world.app)
+    browser.committee_log_in(client.client_id, secret)
+    page = browser.get("/me")
+    assert page.status_code == 403
+    assert "当前登录的身份不能使用这个页面" in page.get_data(as_text=True)
+
+
+def test_a_malformed_year_is_a_422_page_in_chinese_not_a_500(world):
+    browser = Browser(world.app)
+    browser.log_in(world.person_id, "correct-horse")
+    page = browser.submit("/me", "/me/transcript", {"year_from": "20x5", "year_to": "2025"})
+    assert page.status_code == 422
+    assert "年度范围不正确" in page.get_data(as_text=True)
