@@ -55,6 +55,7 @@ REASONS: dict[str, str] = {
     "professional_jurisdiction_unknown": "县级基地只培训本辖区人员，您尚未在任何地区登记，"
                                          "暂缓登记，待人社部门登记后重新判定。",
     "county_base_outside_district": "县级基地只培训本辖区人员，您登记在其他地区。",
+    "project_outside_scope": "该项目超出了基地获准开展的培训范围。",
     "base_not_in_good_standing": "培训期间该基地不在正常状态：{days}。",
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, session, url_for
+from flask import Response, current_app, redirect, render_template, session, url_for
 
 from ledger.actors import Actor, Role
 from ledger.services import dashboard as dashboard_service
@@ -10,12 +10,19 @@ from ledger.services import grants
 
 from ..db import ledger_context
 from .chart import hours_chart
-from .pdf import transcript_pdf
+from .pdf import FontMissing, transcript_pdf
 from .transcript import transcript_data
 from .web import form_int, form_text, login_required, new_blueprint
 
 bp = new_blueprint("me", url_prefix="/me")
 professional = login_required(Role.PROFESSIONAL, "pages.login")
+
+
+@bp.errorhandler(FontMissing)
+def _no_font(error: FontMissing):
+    current_app.logger.error("transcript: %s", error)
+    return render_template("pages/error.html", code="font_missing",
+                           message="服务器缺少中文字体，暂时无法生成学时证明，请联系管理员。"), 503
 
 
 @bp.route("")
