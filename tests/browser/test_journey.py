@@ -165,9 +165,13 @@ def test_a_professional_and_a_committee_in_a_real_browser(world, live_url, chrom
 
 
 def test_the_public_pages_in_a_real_browser(world, live_url, chrome, shots):
+    world.accepted_project()
     driver = chrome
     driver.get(live_url + "/register")
     assert "淄博基地" in driver.find_element(By.TAG_NAME, "main").text
+    driver.find_element(By.TAG_NAME, "summary").click()  # the filed projects and fees
+    fees = driver.find_element(By.CSS_SELECTOR, ".bases details table").text
+    assert "建筑工程新技术研修班" in fees and "800.00" in fees
     accessible(driver)
     shots.take("register")
     shots.take("register-phone", width=390)
