@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .. import activation
+from .. import activation, grants
 from . import committee, me, public, web
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages, and the API for activation codes (which the pages' activation
-    form consumes)."""
-    app.extensions["ledger_api"].register_blueprint(activation.blp)
+    """Register the pages, and the API twins of what only they did before: activation
+    codes (the activation form spends them) and grants to committees."""
+    for module in (activation, grants):
+        app.extensions["ledger_api"].register_blueprint(module.blp)
     web.init_app(app)
     for module in (public, me, committee):
         app.register_blueprint(module.bp)

@@ -28,20 +28,38 @@ def committees(ctx: Context) -> list[Client]:
         .order_by(Client.jurisdiction_code, Client.name)))
 
 
+def committees_for(ctx: Context, actor: Actor) -> list[Client]:
+    actor.require(Role.PROFESSIONAL)
+    return committees(ctx)
+
+
+def _view(ctx: Context, grant: AccessGrant, committee: Client) -> dict[str, Any]:
+    return {"id": grant.id, "committee": committee.name,
+            "jurisdiction": committee.jurisdiction_code, "purpose": grant.purpose,
+            "granted_at": grant.granted_at, "expires_at": grant.expires_at,
+            "revoked_at": grant.revoked_at,
+            "active": grant.revoked_at is None and grant.expires_at > ctx.now()}
+
+
 def grants_of(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
     """The professional's grants, newest first, each with whether it is in force now."""
     actor.require(Role.PROFESSIONAL)
-    now = ctx.now()
     rows = ctx.session.execute(
-        select(AccessGrant, Client.name, Client.jurisdiction_code)
-        .join(Client, Client.id == AccessGrant.client_id)
+        select(AccessGrant, Client).join(Client, Client.id == AccessGrant.client_id)
         .where(AccessGrant.professional_id == actor.professional_id)
         .order_by(AccessGrant.id.desc()))
-    return [{"id": g.id, "committee": name, "jurisdiction": code, "purpose": g.purpose,
-             "granted_at": g.granted_at, "expires_at": g.expires_at,
-             "revoked_at": g.revoked_at,
-             "active": g.revoked_at is None and g.expires_at > now}
-            for g, name, code in rows]
+    return [_view(ctx, grant, committee) for grant, committee in rows]
+
+
+def grant_view(ctx: Context, actor: Actor, committee_id: int, days: int,
+               purpose: str) -> dict[str, Any]:
+    row = grant(ctx, actor, committee_id, days, purpose)
+    return _view(ctx, row, ctx.session.get(Client, row.client_id))
+
+
+def revoke_view(ctx: Context, actor: Actor, grant_id: int) -> dict[str, Any]:
+    row = revoke(ctx, actor, grant_id)
+    return _view(ctx, row, ctx.session.get(Client, row.client_id))
 
 
 @unit_of_work()

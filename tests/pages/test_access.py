@@ -157,3 +157,28 @@ def test_an_unknown_code_is_a_404_page_in_chinese(world):
     page = Browser(world.app).get("/verify/ZZZZ-ZZZZ-ZZZZ")
     assert page.status_code == 404
     assert "没有这个核验码" in page.get_data(as_text=True)
+
+
+def test_grants_over_the_api_list_grant_and_revoke(world):
+    weihai, _ = committee_client(world, "威海市职称评审委员会", "371000")
+    listed = world.call("GET", "/v1/committees", world.professional).get_json()
+    assert weihai.id in [c["id"] for c in listed]
+    made = world.call("POST", "/v1/me/grants", world.professional,
+                      json={"committee_id": weihai.id, "days": 7, "purpose": "异地评审"})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["active"] is True
+    assert made.get_json()["committee"] == "威海市职称评审委员会"
+    too_long = world.call("POST", "/v1/me/grants", world.professional,
+                          json={"committee_id": weihai.id, "days": 400, "purpose": "x"})
+    assert too_long.status_code == 422
+    not_a_committee = world.call("POST", "/v1/me/grants", world.professional, json={
+        "committee_id": world.regulator.client_pk, "days": 7, "purpose": "x"})
+    assert not_a_committee.get_json()["code"] == "committee_not_found"
+    revoked = world.call("POST", f"/v1/me/grants/{made.get_json()['id']}/revoke",
+                         world.professional)
+    assert revoked.status_code == 200 and revoked.get_json()["active"] is False
+    # Someone else's grant does not exist for a committee or another professional.
+    assert world.call("POST", f"/v1/me/grants/{made.get_json()['id']}/revoke",
+                      world.committee).status_code == 404
+    assert [g["active"] for g in world.call("GET", "/v1/me/grants",
+                                            world.professional).get_json()] == [False]
