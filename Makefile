@@ -23,12 +23,17 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## system-packages: Debian's PostgreSQL server (the tests start a throwaway cluster) and
-## jq and curl (the README's walkthrough, which a test runs)
+## jq and curl (the README's walkthrough, which a test runs); Chromium and its driver (the
+## browser tests), fonts-noto-cjk (the transcript's font) and poppler-utils (reads it back)
 system-packages:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v jq >/dev/null || missing="$$missing jq"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi

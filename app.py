@@ -20,6 +20,7 @@ from api import (
     lifecycle,
     log,
     log_cli,
+    pages,
     policies,
     projects,
     reading,
@@ -98,6 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     log_cli.add_commands(cli.cli)  # ledger seal, verify, rotate-key (issue 8)
     api.register_blueprint(scopes.blp)
     app.register_blueprint(cli.cli)
+    pages.init_app(app)
     return app
 
 

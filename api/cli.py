@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ledger.actors import Role
 from ledger.clock import CHINA, SandboxClock
-from ledger.services import bases, clients, reading
+from ledger.services import activation, bases, clients, reading
 from ledger.services.jobs import JOBS
 from ledger.services.jurisdictions import ensure_jurisdictions
 from ledger.standing import EventType, StandingEvent
@@ -214,3 +214,18 @@ def restore_command(src, force):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(result, ensure_ascii=False))
+@cli.cli.command("activation-code")
+@click.option("--regulator", "regulator_id", required=True,
+              help="the client id of the regulator issuing the code")
+@click.option("--id-number", prompt=True, hide_input=True,
+              help="the professional's ID number (prompted if absent, so it stays out of "
+                   "the shell history)")
+def activation_code_command(regulator_id, id_number):
+    """Issue a professional's one-time activation code and print it as JSON (shown once)."""
+    client = db.session.scalar(select(Client).where(Client.client_id == regulator_id))
+    if client is None or client.role != Role.REGULATOR or client.disabled:
+        raise click.BadParameter("no such regulator client", param_hint="--regulator")
+    issued = activation.issue_code(ledger_context(), clients.actor_for_client(client),
+                                   id_number)
+    click.echo(json.dumps({**issued, "expires_at": issued["expires_at"].isoformat()},
+                          ensure_ascii=False))

@@ -23,7 +23,7 @@ from .. import checkpoint, identity, leaves, merkle
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
 from ..store import AccessLog, Attestation, Entry, LogCheckpoint, LogLeaf, Professional
-from . import asof, integrity, log, tree
+from . import asof, grants, integrity, log, tree
 from .context import Context, unit_of_work
 from .keyset import ed25519_verify
 from .reading import Years, _chain, _who, _year_summaries
@@ -80,7 +80,8 @@ def _reach(ctx: Context, actor: Actor, professional_id: int) -> Professional:
             raise NotFound("no such professional", code="professional_not_found")
         return person
     actor.require(Role.COMMITTEE)
-    if person is None or not actor.reaches(person.jurisdiction_code):
+    # Its jurisdiction, or a live grant from the professional (i9-pages, grants.py).
+    if person is None or not grants.may_read(ctx, actor, person):
         raise NotFound("no professional with that ID in your jurisdiction",
                        code="professional_not_found")
     return person

@@ -17,7 +17,7 @@ from ..journal import GENESIS, verify_chain
 from ..policy import NoProfileInForce, Resolved
 from ..secrets import hash_secret
 from ..store import AccessLog, Entry, Posting, Professional, Project, TrainingBase
-from . import transfers
+from . import grants, transfers
 from .chains import hashed_fields
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
@@ -185,7 +185,7 @@ def verify(ctx: Context, actor: Actor, id_number: str, name: str, year_from: int
     person = ctx.session.scalar(select(Professional).where(
         Professional.id_hash == identity.keyed_hash(id_number, ctx.id_key)))
     if (person is None or person.name != name.strip()
-            or not actor.reaches(person.jurisdiction_code)):
+            or not grants.may_read(ctx, actor, person)):
         raise NotFound("no professional with that ID number and name in your jurisdiction",
                        code="professional_not_found")
     now = ctx.now()

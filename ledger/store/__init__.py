@@ -4,7 +4,9 @@
 from . import guards  # noqa: F401  (registers the append-only guard)
 from .logtables import Attestation, LogCheckpoint, LogLeaf, LogTile  # noqa: F401,E402
 from .models import (  # noqa: F401
+    AccessGrant,
     AccessLog,
+    ActivationCode,
     AnnualPlan,
     Application,
     AssessmentResult,

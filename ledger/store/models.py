@@ -382,6 +382,8 @@ class ProfessionalTransfer(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")  # open, completed
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+
 class ScopeGrantRow(Base):
     """A regulator's recorded decision on a base's scope (常州 第四条 培训权限), in force from
     ``effective_on`` until the next one. Append-only, like standing events."""
@@ -396,3 +398,32 @@ class ScopeGrantRow(Base):
     document_number: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+
+class ActivationCode(Base):
+    """A one-time code a regulator issues so a professional can set their first password.
+
+    Only the code's hash is stored; it works once and only until it expires.
+    """
+
+    __tablename__ = "activation_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professional.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    issued_by: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class AccessGrant(Base):
+    """A professional's time-limited grant of access to their record for a named committee."""
+
+    __tablename__ = "access_grant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professional.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    purpose: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
