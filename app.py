@@ -10,6 +10,8 @@ from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import event
 
+import api.attendance as attendance_api
+import api.flags as flags_api
 from api import (
     auth,
     bases,
@@ -84,6 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.ma_plugin.converter.add_attribute_function(schemas.decimal_as_string)
     for module in (tokens, bases, projects, completions, reading, policies, regulation,
                    lifecycle):
+        api.register_blueprint(module.blp)
+    for module in (attendance_api, flags_api):  # intake (issue 11)
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
     return app

@@ -30,6 +30,7 @@ from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, Tr
 from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
+from .intake.attendance import AttendanceFacts
 
 MAX_BATCH = 1000
 ZERO = Decimal("0")
@@ -78,12 +79,15 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     today = ctx.today()
     now = ctx.now()
     credited_so_far = _credited_per_project(ctx, [p for p, _ in decisions_for])
+    attended = AttendanceFacts(ctx, [p for p, _ in decisions_for])
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
         completion = replace(completion, already_credited=credited_so_far.get(key, ZERO))
         policy = ctx.policies.resolve_for_decision(base.jurisdiction_code,
                                                   min(completion.training_dates))
         decision = decide(completion, _filing(projects[posting.project_id]), facts, policy, today)
+        decision = attended.amend(posting, completion, projects[posting.project_id], policy,
+                                  decision)
         if decision.outcome is Outcome.CREDITED:
             credited_so_far[key] = completion.already_credited + completion.hours
         posting.status = str(decision.outcome)

@@ -1,0 +1,82 @@
+"""Schemas for intake (attendance, rosters, xAPI), anomaly flags and the provincial feed."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from .schemas import MAX_ID, Text
+
+
+class AttendanceItemSchema(Schema):
+    external_id = Text(128, required=True,
+                       metadata={"description": "the base's own id of the session, unique "
+                                                "per base"})
+    project_id = fields.Integer(strict=True, required=True,
+                                validate=validate.Range(min=1, max=MAX_ID))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = Text(100, required=True)
+    mode = fields.String(load_default="classroom",
+                         validate=validate.OneOf(["classroom", "online"]))
+    session_on = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "the day, for online minutes"})
+    sign_in = fields.AwareDateTime(load_default=None, allow_none=True)
+    sign_out = fields.AwareDateTime(load_default=None, allow_none=True)
+    minutes = fields.Integer(strict=True, load_default=None, allow_none=True,
+                             validate=validate.Range(min=1, max=1440))
+
+
+class AttendanceBatchSchema(Schema):
+    items = fields.List(fields.Nested(AttendanceItemSchema), required=True,
+                        validate=validate.Length(min=1, max=1000))
+
+
+class AttendanceReceiptSchema(Schema):
+    external_id = fields.String(required=True)
+    attendance_id = fields.Integer(strict=True, required=True)
+    project_id = fields.Integer(strict=True, required=True)
+    session_on = fields.Date(required=True)
+    minutes = fields.Integer(strict=True, required=True)
+    mode = fields.String(required=True)
+    replayed = fields.Boolean(required=True)
+    flags = fields.List(fields.Integer(strict=True), required=True,
+                        metadata={"description": "overlap flags this session raised"})
+
+
+class AttendanceReceiptsSchema(Schema):
+    receipts = fields.List(fields.Nested(AttendanceReceiptSchema), required=True)
+
+
+class FlagQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(["open", "resolved"]))
+    kind = fields.String(validate=validate.OneOf(
+        ["overlap", "day_overfull", "no_attendance", "over_capacity", "identical_batch"]))
+    base_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+
+
+class FlagSchema(Schema):
+    id = fields.Integer(strict=True, required=True)
+    kind = fields.String(required=True)
+    base_id = fields.Integer(strict=True, required=True)
+    jurisdiction = fields.String(required=True)
+    project_id = fields.Integer(strict=True, allow_none=True)
+    professional_id = fields.Integer(strict=True, allow_none=True)
+    message = fields.String(required=True)
+    evidence = fields.Dict(required=True)
+    status = fields.String(required=True)
+    resolution = fields.String(allow_none=True)
+    note = fields.String()
+    created_at = fields.DateTime(required=True)
+    resolved_at = fields.DateTime(allow_none=True)
+
+
+class FlagResolutionSchema(Schema):
+    resolution = fields.String(required=True, validate=validate.OneOf(
+        ["upheld", "dismissed", "confirmed"]),
+        metadata={"description": "overlap: upheld (the later session does not credit) or "
+                                 "dismissed (both stand); other kinds: confirmed or dismissed"})
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class FlagScanSchema(Schema):
+    project_id = fields.Integer(strict=True, required=True,
+                                validate=validate.Range(min=1, max=MAX_ID))
