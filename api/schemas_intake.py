@@ -80,3 +80,18 @@ class FlagResolutionSchema(Schema):
 class FlagScanSchema(Schema):
     project_id = fields.Integer(strict=True, required=True,
                                 validate=validate.Range(min=1, max=MAX_ID))
+
+
+class StatementReceiptSchema(Schema):
+    statement_id = fields.String(required=True)
+    verb = fields.String(required=True)
+    kind = fields.String(required=True,
+                         metadata={"description": "completion, attendance, void or ignored"})
+    status = fields.String(required=True)
+    completion = fields.Dict(metadata={"description": "the completion's receipt when stored"})
+    attendance = fields.Dict()
+    voids = fields.String()
+    voided_by = fields.String(allow_none=True)
+    stored = fields.DateTime(required=True)
+    current = fields.Dict(allow_none=True,
+                          metadata={"description": "the completion's receipt now"})

@@ -33,6 +33,7 @@ class XapiStatement(Base):
     posting_id: Mapped[int | None] = mapped_column(ForeignKey("posting.id"))
     attendance_id: Mapped[int | None] = mapped_column(ForeignKey("attendance.id"))
     voids_statement_id: Mapped[str | None] = mapped_column(String(36))
+    voided_by: Mapped[str | None] = mapped_column(String(36))  # the voiding statement
     stored_at: Mapped[datetime]
 
 
@@ -57,6 +58,7 @@ class Attendance(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime]
+    voided_at: Mapped[datetime | None]  # a voided session counts for nothing
 
 
 class AnomalyFlag(Base):

@@ -165,6 +165,7 @@ def _flag_overlaps(ctx: Context, base: TrainingBase, rows: Sequence[Attendance]
         others = ctx.session.scalars(select(Attendance).where(
             Attendance.professional_id == row.professional_id, Attendance.id != row.id,
             Attendance.mode == "classroom", Attendance.base_id != row.base_id,
+            Attendance.voided_at.is_(None),
             Attendance.sign_in < row.sign_out, Attendance.sign_out > row.sign_in))
         for other in overlapping(_session(row), [_session(o) for o in others]):
             flag = flags.raise_flag(
@@ -202,7 +203,7 @@ class AttendanceFacts:
                 select(Attendance.professional_id, Attendance.project_id,
                        Attendance.session_on, Attendance.minutes)
                 .where(Attendance.professional_id.in_(people),
-                       Attendance.project_id.in_(projects))):
+                       Attendance.project_id.in_(projects), Attendance.voided_at.is_(None))):
             per_day = self.minutes[(pid, project)]
             per_day[day] = per_day.get(day, 0) + minutes
         for pid, project, fid, status, resolution in ctx.session.execute(
