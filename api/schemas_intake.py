@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from .schemas import MAX_ID, Text
@@ -95,3 +96,20 @@ class StatementReceiptSchema(Schema):
     stored = fields.DateTime(required=True)
     current = fields.Dict(allow_none=True,
                           metadata={"description": "the completion's receipt now"})
+
+
+class RosterTemplateQuerySchema(Schema):
+    kind = fields.String(load_default="completions",
+                         validate=validate.OneOf(["completions", "attendance"]))
+    format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
+
+
+class RosterQuerySchema(Schema):
+    kind = fields.String(load_default="completions",
+                         validate=validate.OneOf(["completions", "attendance"]))
+    format = fields.String(validate=validate.OneOf(["csv", "xlsx"]),
+                           metadata={"description": "by default, the file name's extension"})
+
+
+class RosterUploadSchema(Schema):
+    file = Upload(required=True)
