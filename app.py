@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 import api.attendance as attendance_api
 import api.cli_intake  # noqa: F401  (adds import-roster to the ledger CLI group)
+import api.feed as feed_api
 import api.flags as flags_api
 import api.rosters as rosters_api
 import api.xapi as xapi_api
@@ -90,7 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (tokens, bases, projects, completions, reading, policies, regulation,
                    lifecycle):
         api.register_blueprint(module.blp)
-    for module in (attendance_api, flags_api, xapi_api, rosters_api):  # intake (issue 11)
+    for module in (attendance_api, flags_api, xapi_api, rosters_api, feed_api):  # intake (issue 11)
         api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
     return app

@@ -113,3 +113,54 @@ class RosterQuerySchema(Schema):
 
 class RosterUploadSchema(Schema):
     file = Upload(required=True)
+
+
+class FeedQuerySchema(Schema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62),
+                           metadata={"description": "the cursor: the last seq already read"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class FeedProfessionalSchema(Schema):
+    id = fields.Integer(strict=True, required=True)
+    id_masked = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class FeedItemSchema(Schema):
+    seq = fields.Integer(strict=True, required=True)
+    kind = fields.String(required=True, metadata={"description": "credit or reversal"})
+    entry_id = fields.Integer(strict=True, required=True)
+    reverses_entry_id = fields.Integer(strict=True, allow_none=True)
+    hours = fields.String(required=True)
+    subject = fields.String(required=True)
+    year = fields.Integer(strict=True, required=True)
+    jurisdiction = fields.String(required=True)
+    base_id = fields.Integer(strict=True, required=True)
+    project_id = fields.Integer(strict=True, required=True)
+    external_id = fields.String(required=True)
+    training_dates = fields.List(fields.String(), required=True)
+    professional = fields.Nested(FeedProfessionalSchema, required=True)
+    reason = fields.String()
+    policy_version = fields.String()
+    created_at = fields.String(required=True)
+    hash = fields.String(required=True)
+    prev_hash = fields.String(required=True)
+
+
+class FeedPageSchema(Schema):
+    items = fields.List(fields.Nested(FeedItemSchema), required=True)
+    next = fields.Integer(strict=True, required=True,
+                          metadata={"description": "the cursor for the next page"})
+    has_more = fields.Boolean(required=True)
+
+
+class DeliverySchema(Schema):
+    seq = fields.Integer(strict=True, required=True)
+    entry_id = fields.Integer(strict=True, required=True)
+    jurisdiction = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "pending, delivered, dead"})
+    attempts = fields.Integer(strict=True, required=True)
+    last_error = fields.String()
+    next_attempt_at = fields.DateTime()
+    replayed = fields.Integer(strict=True)
