@@ -69,9 +69,10 @@ def _over_capacity(ctx, bases, projects, postings) -> list[dict[str, Any]]:
 def _no_attendance(ctx, bases, projects, postings) -> list[dict[str, Any]]:
     if not postings:
         return []
-    attended = set(ctx.session.execute(
+    attended = {(pid, project) for pid, project in ctx.session.execute(
         select(Attendance.professional_id, Attendance.project_id)
-        .where(Attendance.project_id.in_(set(projects))).distinct()).tuples())
+        .where(Attendance.project_id.in_(set(projects)), Attendance.voided_at.is_(None))
+        .distinct())}
     missing: dict[int, list[Posting]] = defaultdict(list)
     for posting in postings:
         if (posting.professional_id, posting.project_id) not in attended:
