@@ -8,8 +8,8 @@ stands between: xAPI's shapes are open-ended and an LMS sends more than the ledg
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
-from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields, validate
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ledger.errors import Invalid
 from ledger.services.intake import xapi
@@ -26,24 +26,23 @@ blp = Blueprint("xapi", __name__, url_prefix="/v1/xapi",
 STATEMENTS_BODY = {"required": True, "content": {"application/json": {"schema": {
     "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"},
                                    "minItems": 1, "maxItems": 1000}]}}}}
-VERSION_HEADER = {"name": "X-Experience-API-Version", "in": "header", "required": True,
-                  "schema": {"type": "string", "pattern": r"^1\.0(\.\d+)?$"}}
+
+
+class VersionHeaderSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    # xAPI 1.0.3 §6.2: a request without it is answered 400 (error_status_code below).
+    version = fields.String(data_key="X-Experience-API-Version", required=True,
+                            validate=validate.Regexp(r"^1\.0(\.\d+)?$"),
+                            metadata={"description": "1.0.x"})
 
 
 class PutQuerySchema(Schema):
     statementId = fields.UUID(required=True)  # noqa: N815 - xAPI's own parameter name
 
 
-class StatementIdPathSchema(Schema):
-    statement_id = fields.String(validate=validate.Length(max=36))
-
-
 def _statements() -> list:
-    version = request.headers.get("X-Experience-API-Version", "")
-    if not version.startswith("1.0"):
-        # xAPI 1.0.3 §6.2: a request without the header is answered 400.
-        abort(400, message="xAPI requests carry X-Experience-API-Version: 1.0.x",
-              code="xapi_version_missing")
     body = request.get_json(silent=True)
     if body is None:
         raise Invalid("the body is a statement or an array of statements (JSON)",
@@ -57,22 +56,23 @@ def _versioned(response: Response) -> Response:
 
 
 @blp.route("/statements", methods=["POST"])
-@blp.doc(requestBody=STATEMENTS_BODY, parameters=[VERSION_HEADER], responses={"200": {
+@blp.doc(requestBody=STATEMENTS_BODY, responses={"200": {
     "description": "the statement ids, in order", "content": {"application/json": {
         "schema": {"type": "array", "items": {"type": "string", "format": "uuid"}}}}}})
 @secured(blp, 404, 409, 422)
-def post_statements():
+@blp.arguments(VersionHeaderSchema, location="headers", error_status_code=400)
+def post_statements(headers):
     """Store a statement or a batch; answers their ids (xAPI 1.0.3 §2.1.2)"""
     ids = xapi.store_statements(ledger_context(), g.actor, _statements())
     return _versioned(jsonify(ids))
 
 
 @blp.route("/statements", methods=["PUT"])
-@blp.doc(requestBody=STATEMENTS_BODY, parameters=[VERSION_HEADER],
-         responses={"204": {"description": "stored"}})
+@blp.doc(requestBody=STATEMENTS_BODY, responses={"204": {"description": "stored"}})
 @secured(blp, 404, 409, 422)
+@blp.arguments(VersionHeaderSchema, location="headers", error_status_code=400)
 @blp.arguments(PutQuerySchema, location="query")
-def put_statement(query):
+def put_statement(headers, query):
     """Store one statement under the statementId given (xAPI 1.0.3 §2.1.1)"""
     statements = _statements()
     if len(statements) != 1:

@@ -190,3 +190,17 @@ def test_the_cli_resumes_after_a_crash_without_double_credit(world, after, runne
     assert [r[0] for r in table[1:]] == [f"r-{n}" for n in range(2500)]
     replayed = [r for r in table[1:] if "replayed" in r[8]]
     assert [r[0] for r in replayed] == [f"r-{n}" for n in range(1500, 2000)]
+
+
+def test_a_file_that_is_not_text_is_422_and_an_unreadable_row_is_that_rows_error(world, after):
+    garbage = upload(world, b"\xff\xfe\x00\x81" * 100)
+    good = as_csv([row(after, 1)])
+    mixed = good + b"r-2,1,\xff\xff\xff,x,24.0,\n" + as_csv([row(after, 3)]).split(b"\n", 1)[1]
+
+    table = results(upload(world, mixed))
+
+    assert garbage.status_code == 422
+    assert garbage.get_json()["code"] in ("roster_unreadable", "roster_columns_missing")
+    assert table[1][-1].startswith("credited")
+    assert table[2][-1].startswith("error: 此行无法读取")
+    assert table[3][-1].startswith("credited")

@@ -13,6 +13,7 @@ from typing import IO, Any, Protocol
 from ...errors import Invalid
 
 FORMATS = ("csv", "xlsx")
+UNDECODABLE = "\ufffd"
 
 
 def format_of(name: str, declared: str | None = None) -> str:
@@ -24,7 +25,10 @@ def format_of(name: str, declared: str | None = None) -> str:
 
 
 def _encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM) when the head decodes so, else GB18030 (Excel's ANSI)."""
+    """UTF-8 when the file says so with a BOM or its head decodes so, else GB18030 (what
+    Excel in China saves as "CSV")."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8-sig"
@@ -37,17 +41,32 @@ def read_rows(stream: IO[bytes], fmt: str) -> tuple[list[str], Iterator[list[Any
     if fmt == "csv":
         buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(
             stream)  # type: ignore[arg-type]
+        # Undecodable bytes become U+FFFD: the header is then refused, and a data row
+        # with one gets its own error (rosters.py) while the other rows go on.
         text = io.TextIOWrapper(buffered, encoding=_encoding(buffered.peek(65536)[:65536]),
-                                newline="")
+                                errors="replace", newline="")
         reader = csv.reader(text)
-        header = next(reader, None)
-        if header is None:
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
             text.detach()
-            raise Invalid("the roster is empty", code="roster_empty")
+            raise Invalid(f"the roster is not readable CSV: {exc}",
+                          code="roster_unreadable") from exc
+        if header is None or any(UNDECODABLE in h for h in header):
+            text.detach()
+            raise Invalid("the roster is empty or not in UTF-8 or GB18030",
+                          code="roster_unreadable" if header else "roster_empty")
 
         def data() -> Iterator[list[Any]]:
             try:
-                yield from reader
+                while True:
+                    try:
+                        row = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error as exc:  # a NUL byte, an overlong field: that row's
+                        row = [f"{UNDECODABLE} {exc}"]  # error, and the reader goes on
+                    yield row
             finally:
                 if not text.buffer.closed:
                     text.detach()  # the caller owns the stream and closes it

@@ -229,6 +229,8 @@ def import_rows(ctx: Context, actor: Actor, kind: Kind, header: list[str],
         seen: set[str] = set()
         for n, raw in enumerate(batch):
             try:
+                if any(isinstance(v, str) and roster_files.UNDECODABLE in v for v in raw):
+                    raise RowError("此行无法读取：文件应为UTF-8或GB18030编码的CSV")
                 item = kind.parse(dict(zip(header, raw, strict=False)))
                 if item.project_id not in projects:
                     raise RowError(f"项目编号{item.project_id}不是本基地已备案的项目")
