@@ -114,3 +114,24 @@ def test_sessions_that_only_touch_do_not_overlap(world, project, other):
     response = attend(world, session(theirs, "b-1", start="12:00", end="15:00"), who=other.lms)
 
     assert response.get_json()["receipts"][0]["flags"] == []
+
+
+def test_an_upheld_overlap_reverses_what_the_later_session_had_credited(world, project,
+                                                                        other):
+    theirs = accepted_at(world, other)
+    attend(world, session(project, "a-1"))
+    world.clock.set(AFTER_CLASS)
+    # The second base posts its completion before it records the session: it credits.
+    credited = world.post(world.item(theirs, "c-b", hours="5.0",
+                                     training_dates=["2025-06-20"]),
+                          who=other.lms).get_json()["receipts"][0]
+    flag_id = attend(world, session(theirs, "b-1", start="14:00", end="18:00"),
+                     who=other.lms).get_json()["receipts"][0]["flags"][0]
+    assert credited["status"] == "credited"
+
+    world.call("POST", f"/v1/flags/{flag_id}/resolution", world.regulator,
+               json={"resolution": "upheld"})
+
+    after = world.call("GET", f"/v1/completions/{credited['posting_id']}", other.lms)
+    assert after.get_json()["status"] == "voided"
+    assert world.hours(year_from=2025, year_to=2025).get_json()["years"][0]["total"] == "0.0"

@@ -234,7 +234,9 @@ class AttendanceFacts:
 
 
 def release_overlap(ctx: Context, flag: AnomalyFlag) -> None:
-    """Decide again the postings an overlap flag held, now that it is resolved."""
+    """Decide again the postings an overlap flag held, now that it is resolved; where it
+    is upheld, also reverse what the later session's project had already credited (a
+    completion posted before the overlapping session was recorded)."""
     from ..completions import redecide_held
 
     held = [p for p in ctx.session.scalars(select(Posting).where(
@@ -243,3 +245,32 @@ def release_overlap(ctx: Context, flag: AnomalyFlag) -> None:
         if any(r.get("code") == "attendance_overlap" for r in p.reasons)]
     if held:
         redecide_held(ctx, ctx.session.get(Project, flag.project_id), held)
+    if flag.resolution == "upheld":
+        _reverse_for_overlap(ctx, flag)
+
+
+def _reverse_for_overlap(ctx: Context, flag: AnomalyFlag) -> None:
+    from ...store import Entry
+    from ..chains import Chains
+
+    reversed_ids = select(Entry.reverses_id).where(Entry.reverses_id.is_not(None))
+    credits = list(ctx.session.scalars(select(Entry).join(Posting, Posting.id ==
+                                                          Entry.posting_id).where(
+        Entry.professional_id == flag.professional_id, Entry.project_id == flag.project_id,
+        Entry.kind == "credit", Posting.status == Outcome.CREDITED,
+        Entry.id.not_in(reversed_ids)).order_by(Entry.id)))
+    chains = Chains(ctx, [flag.professional_id] if credits else [])
+    for credit in credits:
+        chains.append(
+            professional_id=credit.professional_id, kind="reversal", hours=-credit.hours,
+            subject=credit.subject, year=credit.year, posting_id=credit.posting_id,
+            base_id=credit.base_id, project_id=credit.project_id, reverses_id=credit.id,
+            policy_version=credit.policy_version,
+            reason=f"overlap flag {flag.id} upheld by the regulator: one person cannot sit "
+                   "in two classrooms at once")
+        posting = ctx.session.get(Posting, credit.posting_id)
+        posting.status = "voided"
+        posting.reasons = [*posting.reasons, {
+            "code": "attendance_overlap_upheld", "rule": None, "details": {"flag": flag.id},
+            "message": "a regulator found this session overlapped one at another base"}]
+    ctx.session.flush()
