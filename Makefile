@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install system-packages openapi bench
+.PHONY: run test install system-packages openapi bench bench-roster
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ openapi: install
 bench: install system-packages
 	$(BIN)/python -m bench.completions
 	$(BIN)/python -m bench.merkle_cost
+
+## bench-roster: a 1,000,000-row CSV roster imported against a plain csv read (ROWS=...)
+bench-roster: install
+	$(BIN)/python -m bench.rosters --rows $(or $(ROWS),1000000)

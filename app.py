@@ -9,6 +9,12 @@ from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import event
 
+import api.attendance as attendance_api
+import api.cli_intake  # noqa: F401  (adds import-roster to the ledger CLI group)
+import api.feed as feed_api
+import api.flags as flags_api
+import api.rosters as rosters_api
+import api.xapi as xapi_api
 from api import (
     auth,
     bases,
@@ -98,6 +104,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(log.blp)  # the Merkle log and attestation checks (issue 8)
     log_cli.add_commands(cli.cli)  # ledger seal, verify, rotate-key (issue 8)
     api.register_blueprint(scopes.blp)
+    for module in (attendance_api, flags_api, xapi_api, rosters_api, feed_api):  # intake (issue 11)
+        api.register_blueprint(module.blp)
     app.register_blueprint(cli.cli)
     pages.init_app(app)
     return app

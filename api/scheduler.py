@@ -29,6 +29,8 @@ SCHEDULE = {
     "missing-annual-plans": {"hour": 1, "minute": 0},
     "inactivity": {"hour": 1, "minute": 30},
     "reminders": {"hour": 8, "minute": 0},
+    "flag-scan": {"hour": 2, "minute": 0},
+    "feed-push": {"minute": "*/5"},  # 四川 第三十一条: pushed as it happens, not once a day
 }
 
 

@@ -33,6 +33,7 @@ from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
+from .intake.attendance import AttendanceFacts
 
 MAX_BATCH = 1000
 ZERO = Decimal("0")
@@ -115,6 +116,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     loads = credited_days(ctx, (p.professional_id for p, _ in decisions_for
                                 if p.professional_id is not None),
                           min(every_day), max(every_day))
+    attended = AttendanceFacts(ctx, [p for p, _ in decisions_for])
     credited_hours: dict[int, Decimal] = {}  # by id() of the posting: ids come later
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
@@ -123,8 +125,12 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
             completion, already_credited=credited_so_far.get(key, ZERO),
             day_load=tuple((d, load[d]) for d in sorted(set(completion.training_dates))
                            if d in load))
+        project = projects[posting.project_id]
         decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
-                                       _filing(projects[posting.project_id]), facts, today)
+                                       _filing(project), facts, today)
+        # What the recorded attendance says (issue 11), under the same profile.
+        decision = attended.amend(posting, completion, project, ctx.policies.resolve_for_decision(
+            base.jurisdiction_code, min(completion.training_dates)), decision)
         if decision.outcome is Outcome.CREDITED:
             credited_so_far[key] = completion.already_credited + decision.hours
             daycap.add(load, completion.training_dates, decision.hours)

@@ -227,3 +227,14 @@ def run_job(ctx: Context, name: str) -> list[Change] | None:
         ctx.session.rollback()
         raise
     return changes
+
+
+def _intake_jobs() -> dict[str, Callable[[Context], list[Change]]]:
+    """The sweeps of issue 11: anomaly flags, and the feed's sequencing and push."""
+    from .feed import push_job
+    from .flag_scan import scan_job
+
+    return {"flag-scan": scan_job, "feed-push": push_job}
+
+
+JOBS.update(_intake_jobs())

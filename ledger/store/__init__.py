@@ -2,6 +2,7 @@
 ``Base`` in the app, and scripts and benchmarks may use a plain Session."""
 
 from . import guards  # noqa: F401  (registers the append-only guard)
+from .intake import AnomalyFlag, Attendance, FeedDelivery, FeedItem, XapiStatement  # noqa: F401
 from .logtables import Attestation, LogCheckpoint, LogLeaf, LogTile  # noqa: F401,E402
 from .models import (  # noqa: F401
     AccessGrant,

@@ -45,6 +45,8 @@ def role_for(method: str, path: str) -> str:
         return "committee"
     if path.startswith("/v1/completions") or (path.endswith("/projects") and method == "POST"):
         return "base"
+    if path.startswith(("/v1/attendance", "/v1/xapi", "/v1/rosters")):  # intake (issue 11)
+        return "base"
     return "regulator"
 
 

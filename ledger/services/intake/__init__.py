@@ -1,0 +1,1 @@
+"""Intake the way bases work: attendance, rosters (CSV/XLSX) and xAPI statements."""
