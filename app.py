@@ -13,6 +13,7 @@ from sqlalchemy import event
 from api import (
     auth,
     bases,
+    bodies,
     cli,
     completions,
     docs,
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune(db.engine)
     auth.init_app(app)
     errors.init_app(app)
+    bodies.init_app(app)
     app.url_map.converters["id"] = docs.IdConverter
     api = errors.LedgerApi(app)
     api.register_converter(docs.IdConverter, docs.id_schema)
