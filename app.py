@@ -24,6 +24,8 @@ from api import (
     reading,
     regulation,
     schemas,
+    serving,
+    text,
     tokens,
 )
 from api.db import db
@@ -78,7 +80,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune(db.engine)
     auth.init_app(app)
     errors.init_app(app)
+    serving.init_app(app)
     bodies.init_app(app)
+    text.init_app(app)
     app.url_map.converters["id"] = docs.IdConverter
     api = errors.LedgerApi(app)
     api.register_converter(docs.IdConverter, docs.id_schema)
