@@ -23,12 +23,14 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## system-packages: Debian's PostgreSQL server (the tests start a throwaway cluster) and
-## jq and curl (the README's walkthrough, which a test runs)
+## jq and curl (the README's walkthrough, which a test runs), and redis-server (rate limits
+## shared by gunicorn's workers; the security tests start their own)
 system-packages:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v jq >/dev/null || missing="$$missing jq"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi

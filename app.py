@@ -21,6 +21,7 @@ from api import (
     lifecycle,
     policies,
     projects,
+    ratelimit,
     reading,
     regulation,
     schemas,
@@ -61,7 +62,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         API_SPEC_OPTIONS={
             "info": {"description": "A ledger of continuing-education hours (继续教育学时)."},
             "components": {"securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "oauth2": {"type": "oauth2", "flows": {
+                    "clientCredentials": {"tokenUrl": "/v1/auth/token", "scopes": {}},
+                    "password": {"tokenUrl": "/v1/auth/token", "scopes": {}}}}}},
         },
         JSON_SORT_KEYS=False,
     )
@@ -83,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     serving.init_app(app)
     bodies.init_app(app)
     text.init_app(app)
+    ratelimit.init_app(app)
     app.url_map.converters["id"] = docs.IdConverter
     api = errors.LedgerApi(app)
     api.register_converter(docs.IdConverter, docs.id_schema)

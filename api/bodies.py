@@ -19,9 +19,10 @@ KIB = 1024
 MIB = 1024 * KIB
 
 # The largest legitimate bodies: a 1000-item completion batch is a few hundred KB, an
-# annual plan lists at most a few hundred projects; a token request is a short form.
+# annual plan lists at most a few hundred projects; a token request's fields are at most
+# about 900 characters, which percent-encoded UTF-8 makes at most about 11 KB.
 BODY_LIMITS = {
-    "auth.token": 4 * KIB,
+    "auth.token": 16 * KIB,
     "completions.post_completions": 2 * MIB,
     "lifecycle.Plans": 1 * MIB,
 }

@@ -14,6 +14,7 @@ from urllib.parse import unquote_plus
 
 from flask import Response, current_app, json, request
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import HTTPException
 
 from ledger.actors import Role
@@ -24,12 +25,21 @@ from .auth import issue_token, scope_for
 from .db import ledger_context
 from .docs import errors
 from .errors import REALM
+from .ratelimit import token_per_address, token_per_client
 from .schemas import JwksSchema, TokenRequestSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, description="Access tokens and signing keys")
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 TOKEN_ENDPOINT = "auth.token"
+
+
+class OAuthErrorSchema(Schema):
+    error = fields.String(required=True, validate=validate.OneOf([
+        "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+        "unsupported_grant_type", "invalid_scope"]))
+    error_description = fields.String(required=True)
+    code = fields.String(required=True, metadata={"description": "the same as error"})
 
 
 class OAuthError(Exception):
@@ -43,9 +53,16 @@ class OAuthError(Exception):
 
 
 @blp.route("/v1/auth/token", methods=["POST"])
+@token_per_address
+@token_per_client
 @blp.arguments(TokenRequestSchema, location="form")
 @blp.response(200, TokenSchema)
-@errors(blp, 400, 401)
+@blp.alt_response(400, schema=OAuthErrorSchema, content_type="application/json",
+                  description="RFC 6749 §5.2: invalid_request, invalid_grant, "
+                              "unsupported_grant_type or invalid_scope")
+@blp.alt_response(401, schema=OAuthErrorSchema, content_type="application/json",
+                  description="RFC 6749 §5.2: invalid_client")
+@errors(blp, 413, 429)
 def token(form):
     """Issue an access token for client credentials or a professional's password"""
     ctx = ledger_context()

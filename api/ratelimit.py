@@ -1,0 +1,87 @@
+"""Guessing is slow: rate limits per address and, at the token endpoint, per client id,
+kept in storage every gunicorn worker shares, answered with 429 problem+json and
+Retry-After.
+
+Storage is ``RATELIMIT_STORAGE_URI`` (environment ``LEDGER_RATELIMIT_STORAGE``): Redis in
+production, e.g. ``redis+unix:///run/redis/redis-server.sock``; ``memory://`` only serves
+one process, so gunicorn.conf.py refuses it for more than one worker. The limits are
+strings in the ``limits`` notation (``10/minute``), each a config value.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from urllib.parse import unquote_plus
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+LIMITS = {
+    # Every request, per address: far above what one LMS sends (a batch a second).
+    "RATELIMIT_PER_ADDRESS": "1200/minute",
+    # The token endpoint, per address, every request counted.
+    "RATELIMIT_TOKEN_PER_ADDRESS": "60/minute",
+    # The token endpoint, per client id or username: only refused attempts count, so a
+    # client that fetches tokens often is never slowed, and a guesser is after ten.
+    "RATELIMIT_TOKEN_PER_CLIENT": "10/minute",
+}
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[
+    lambda: current_app.config["RATELIMIT_PER_ADDRESS"]])
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def credential_owner() -> str:
+    """The client id or username a token request is for (form or HTTP Basic)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            user = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")[0]
+            return "client:" + unquote_plus(user)
+        except (ValueError, binascii.Error):
+            return "client:(malformed)"
+    owner = request.form.get("client_id") or request.form.get("username") or ""
+    return "client:" + owner.strip().upper()
+
+
+def _refused(response: Response) -> bool:
+    return response.status_code in (400, 401)
+
+
+token_per_address = limiter.limit(_limit("RATELIMIT_TOKEN_PER_ADDRESS"))
+token_per_client = limiter.limit(_limit("RATELIMIT_TOKEN_PER_CLIENT"),
+                                 key_func=credential_owner, deduct_when=_refused)
+
+
+def _at_least_a_second(response: Response) -> Response:
+    # The window's reset can be under a second away, which the limiter rounds to 0:
+    # a client told "Retry-After: 0" retries at once.
+    if response.status_code == 429:
+        try:
+            seconds = int(response.headers.get("Retry-After", "0"))
+        except ValueError:
+            return response
+        response.headers["Retry-After"] = str(max(1, seconds))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    for name, value in LIMITS.items():
+        app.config.setdefault(name, value)
+    app.config.setdefault("RATELIMIT_STORAGE_URI",
+                          os.environ.get("LEDGER_RATELIMIT_STORAGE", "memory://"))
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "xueshi-ledger")
+    # Registered before the limiter's own hook, so it runs after it (Flask runs
+    # after_request hooks in reverse).
+    app.after_request(_at_least_a_second)
+    limiter.init_app(app)
+    limiter.exempt(app.view_functions["healthz"])
