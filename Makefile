@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install system-packages openapi bench
+.PHONY: run test install system-packages openapi bench serve crash-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,26 @@ openapi: install
 
 bench: install system-packages
 	$(BIN)/python -m bench.completions
+
+## serve: production serving: migrate, then gunicorn (gunicorn.conf.py) and the one
+## scheduler process; rate limits in LEDGER_RATELIMIT_STORAGE, or in a redis-server
+## started here on instance/redis.sock. Ctrl-C stops all three.
+serve: install system-packages
+	$(FLASK) db upgrade
+	@set -e; instance=$${LEDGER_INSTANCE:-$(CURDIR)/instance}; mkdir -p $$instance; \
+	if [ -z "$$LEDGER_RATELIMIT_STORAGE" ]; then \
+		redis-server --port 0 --unixsocket $$instance/redis.sock --unixsocketperm 700 \
+			--save '' --appendonly no --dir $$instance --daemonize yes \
+			--pidfile $$instance/redis.pid; \
+		export LEDGER_RATELIMIT_STORAGE=redis+unix://$$instance/redis.sock; \
+		trap 'kill $$(cat '$$instance'/redis.pid) 2>/dev/null' EXIT; \
+	fi; \
+	$(FLASK) ledger scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; [ -f '$$instance'/redis.pid ] && kill $$(cat '$$instance'/redis.pid) 2>/dev/null; true' EXIT INT TERM; \
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+## crash-test: post completions with retries through gunicorn while SIGKILLing workers
+## and restarting a throwaway PostgreSQL (immediate mode); check every acknowledged item
+## is there exactly once and every chain verifies (a few minutes; not part of `make test`)
+crash-test: install system-packages
+	$(BIN)/python -m bench.crash
