@@ -15,7 +15,7 @@ import binascii
 import os
 from urllib.parse import unquote_plus
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -60,7 +60,21 @@ token_per_client = limiter.limit(_limit("RATELIMIT_TOKEN_PER_CLIENT"),
                                  key_func=credential_owner, deduct_when=_refused)
 
 
-def _at_least_a_second(response: Response) -> Response:
+def _remember_retry_after(response: Response) -> Response:
+    g.own_retry_after = response.headers.get("Retry-After")
+    return response
+
+
+def _settle_retry_after(response: Response) -> Response:
+    """The limiter puts its window's reset in Retry-After on every answer; only a 429
+    means it. Any other answer keeps its own (a 503's), or none."""
+    if response.status_code != 429:
+        own = g.get("own_retry_after")
+        if own is None:
+            response.headers.pop("Retry-After", None)
+        else:
+            response.headers["Retry-After"] = own
+        return response
     # The window's reset can be under a second away, which the limiter rounds to 0:
     # a client told "Retry-After: 0" retries at once.
     if response.status_code == 429:
@@ -80,8 +94,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "xueshi-ledger")
-    # Registered before the limiter's own hook, so it runs after it (Flask runs
-    # after_request hooks in reverse).
-    app.after_request(_at_least_a_second)
+    # Flask runs after_request hooks in reverse: remember, then the limiter, then settle.
+    app.after_request(_settle_retry_after)
     limiter.init_app(app)
+    app.after_request(_remember_retry_after)
     limiter.exempt(app.view_functions["healthz"])

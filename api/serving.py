@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import text
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .db import db
@@ -76,6 +76,16 @@ def database_unavailable(error: Exception) -> Response:
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+def lost_race(error: IntegrityError) -> Response:
+    """A write that lost to concurrent writers more times than a unit of work retries
+    (services.context.unit_of_work): nothing was written, and the same request (with
+    its Idempotency-Key) can be sent again."""
+    log.warning("write conflict after retries: %s", type(error.orig).__name__)
+    db.session.remove()
+    return problem(503, "write_conflict", "concurrent writes collided; send it again",
+                   headers={"Retry-After": "1"})
+
+
 def healthz() -> Response:
     """200 when the database answers, 503 with Retry-After when it does not."""
     db.session.execute(text("SELECT 1"))
@@ -92,4 +102,5 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish)
     for kind in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(kind, database_unavailable)
+    app.register_error_handler(IntegrityError, lost_race)
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])

@@ -80,3 +80,21 @@ def test_log_lines_are_json_with_the_request_id(app, client, caplog):
         other = logging.LogRecord("ledger", logging.WARNING, __file__, 1, "hello %s",
                                   ("world",), None)
         assert json.loads(JsonFormatter().format(other))["request_id"] == "inside"
+
+
+def test_a_write_that_keeps_losing_races_is_503_to_retry_not_500(world, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from api import completions
+
+    def collide(*_args, **_kwargs):
+        raise IntegrityError("INSERT INTO entry ...", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(completions.completions, "post_completions", collide)
+    project_id = world.accepted_project()
+
+    response = world.post(world.item(project_id), key="retry-me")
+
+    assert response.status_code == 503
+    assert response.get_json()["code"] == "write_conflict"
+    assert response.headers["Retry-After"] == "1"
