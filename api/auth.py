@@ -33,6 +33,7 @@ from ledger.services.clients import (
     credentials_version,
 )
 from ledger.store import Client, Professional
+from ledger.text import problem as text_problem
 
 from .db import db, ledger_context
 from .schemas import MAX_ID
@@ -158,7 +159,7 @@ def _check_claims(claims: dict[str, Any]) -> None:
     if not all(_is_int(t) and abs(t) < 2**53 for t in times):
         raise Unauthorized("exp, iat and nbf must be integers", code="token_invalid")
     if not (isinstance(claims["sub"], str) and isinstance(claims.get("role"), str)
-            and _is_int(claims.get("ver", 0))):
+            and _is_int(claims.get("ver", 0)) and text_problem(claims["sub"]) is None):
         raise Unauthorized(INVALID, code="token_invalid")
     now = ledger_context().now().timestamp()
     leeway = current_app.config["JWT_LEEWAY_SECONDS"]

@@ -97,6 +97,7 @@ def _signed(world, **changes):
     {"nbf": "yesterday"}, {"nbf": 1.5}, {"nbf": [1]}, {"nbf": True}, {"exp": "never"},
     {"sub": "professional-99999999999999999999"}, {"sub": "professional-2147483648"},
     {"sub": "professional-0"}, {"sub": 12}, {"sub": "professional-\u0661"},
+    {"sub": "regulator-\u0000", "role": "regulator"}, {"sub": "x" * 65, "role": "regulator"},
     {"role": ["professional"]}, {"ver": "0"},
 ], ids=lambda c: json.dumps(c, ensure_ascii=True))
 def test_a_validly_signed_token_with_ill_typed_claims_is_401(world, changes):
