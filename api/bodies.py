@@ -1,19 +1,16 @@
-"""Every request body has a size, by endpoint, and JSON a depth.
+"""Every request body has a size, by endpoint.
 
 A body larger than its endpoint allows is refused with 413 before a byte of it is read
 when it declares its length, and as soon as the limit is passed when it streams
-(chunked): Werkzeug's input stream stops at ``request.max_content_length``. JSON nested
-deeper than ``MAX_JSON_DEPTH`` is refused with 400 before it is parsed, so no parser
-recurses on it (100,000 levels would otherwise be a RecursionError, a 500).
+(chunked). JSON's depth is bounded in api.text, where the body is first parsed.
 """
 
 from __future__ import annotations
 
 import io
-import re
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -27,30 +24,10 @@ BODY_LIMITS = {
     "lifecycle.Plans": 1 * MIB,
 }
 DEFAULT_BODY_LIMIT = 64 * KIB
-MAX_JSON_DEPTH = 32
-
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_NOT_BRACKETS = re.compile(r'[^\[\]{}]+')
-
-
 def body_limit(endpoint: str | None) -> int:
     limits = current_app.config.get("BODY_LIMITS", BODY_LIMITS)
     return limits.get(endpoint, current_app.config.get("DEFAULT_BODY_LIMIT",
                                                        DEFAULT_BODY_LIMIT))
-
-
-def json_depth_exceeds(text: str, limit: int) -> bool:
-    """True when the JSON text nests arrays and objects more than ``limit`` deep.
-
-    Strings are removed first (a bracket inside one does not nest); the scan stops at
-    the first level past the limit, so even a body of nothing but '[' costs little.
-    """
-    depth = 0
-    for char in _NOT_BRACKETS.sub("", _STRINGS.sub("", text)):
-        depth += 1 if char in "[{" else -1
-        if depth > limit:
-            return True
-    return False
 
 
 def _too_large(limit: int) -> RequestEntityTooLarge:
@@ -88,13 +65,6 @@ def _bound_body() -> None:
     _buffer_streamed_body(limit)
     request.max_content_length = limit
     request.max_form_memory_size = limit
-    if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS"):
-        text = request.get_data(cache=True).decode("utf-8", errors="replace")
-        if json_depth_exceeds(text, MAX_JSON_DEPTH):
-            error = BadRequest()
-            error.data = {"code": "json_too_deep",
-                          "message": f"JSON may nest at most {MAX_JSON_DEPTH} levels deep"}
-            raise error
 
 
 def init_app(app: Flask) -> None:

@@ -1,9 +1,11 @@
-"""Refuse unacceptable text (``ledger.text``) in any JSON body, form or query string with
-422 ``text_invalid`` before a view runs, so no operation can carry a NUL or a lone
+"""Before a view runs: JSON nested deeper than ``MAX_JSON_DEPTH`` is 400
+``json_too_deep``, and unacceptable text (``ledger.text``) in any JSON body, form or
+query string is 422 ``text_invalid``, so no operation can carry a NUL or a lone
 surrogate to either database, and no name a bidirectional override.
 
-It runs after the body's size and depth are bounded (api.bodies), so the walk is cheap
-and cannot recurse deeply.
+It runs after the body's size is bounded (api.bodies). A body nested past the
+interpreter's recursion limit (100,000 levels) fails the parser with RecursionError,
+which is answered as too deep rather than as a 500.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest, UnprocessableEntity
 
 from ledger.text import problem
+
+MAX_JSON_DEPTH = 32
 
 # The fields that hold a name of a person, a base, a unit or a project.
 NAME_FIELDS = frozenset({"name", "title", "host_unit", "supervising_unit", "accessor_name"})
@@ -43,6 +47,30 @@ def _walk(value: Any, path: str, found: dict[str, list[str]], name: bool = False
             _walk(item, f"{path}[{index}]", found, name)
 
 
+def _too_deep() -> BadRequest:
+    error = BadRequest()
+    error.data = {"code": "json_too_deep",
+                  "message": f"JSON may nest at most {MAX_JSON_DEPTH} levels deep"}
+    return error
+
+
+def _printable_within(value: Any, depth: int) -> bool:
+    """True when every string (and key) is printable, the common case, checked fast;
+    raises json_too_deep when arrays and objects nest more than ``depth`` deep."""
+    if isinstance(value, str):
+        return value.isprintable()
+    if isinstance(value, dict):
+        if depth == 0:
+            raise _too_deep()
+        return all(k.isprintable() and _printable_within(v, depth - 1)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        if depth == 0:
+            raise _too_deep()
+        return all(_printable_within(v, depth - 1) for v in value)
+    return True
+
+
 def _check_text() -> None:
     found: dict[str, dict[str, list[str]]] = {}
     for location, values in (("query", request.args), ("form", _form())):
@@ -54,16 +82,19 @@ def _check_text() -> None:
     if request.is_json and request.content_length:
         try:
             body = json.loads(request.get_data(cache=True))
+        except RecursionError as exc:
+            raise _too_deep() from exc
         except json.JSONDecodeError:
             body = None  # malformed JSON is the schema parser's 400 to give
         except ValueError as exc:  # e.g. an integer of more than 4300 digits
             error = BadRequest()
             error.data = {"code": "json_invalid", "message": "the JSON body cannot be read"}
             raise error from exc
-        bad = {}
-        _walk(body, "", bad)
-        if bad:
-            found["json"] = bad
+        if not _printable_within(body, MAX_JSON_DEPTH):
+            bad = {}
+            _walk(body, "", bad)
+            if bad:
+                found["json"] = bad
     if found:
         error = UnprocessableEntity()
         error.data = {"code": "text_invalid", "messages": found,

@@ -23,6 +23,10 @@ def problem(value: str, *, name: bool = False) -> str | None:
     Invisible characters are refused everywhere, not only in names: in an identifier
     (a registry number, an external id) they make two values that look the same differ.
     """
+    # The fast path, in C: printable text holds no control, format or surrogate
+    # character. What is not printable (a line break, a no-break space) is looked at.
+    if value.isprintable():
+        return None
     for char in value:
         category = unicodedata.category(char)
         if category == "Cs":
