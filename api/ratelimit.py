@@ -94,6 +94,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "xueshi-ledger")
+    # Should Redis go away, each worker limits on its own until it is back, rather than
+    # every request failing or no limit holding at all.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     # Flask runs after_request hooks in reverse: remember, then the limiter, then settle.
     app.after_request(_settle_retry_after)
     limiter.init_app(app)

@@ -83,3 +83,29 @@ def test_an_old_scrypt_hash_still_logs_in_and_is_upgraded_to_argon2id(world):
     stored = session.get(Professional, world.professional.professional_id).password_hash
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert login(world, "correct-horse").status_code == 200
+
+
+def test_with_redis_gone_each_worker_still_limits_and_nothing_fails(
+        tmp_path, key_dir, sqlite_template, monkeypatch):
+    import shutil
+
+    from api.db import db
+    from app import create_app
+    from ledger.clock import FixedClock
+
+    from ..conftest import START, _config
+
+    monkeypatch.setenv("LEDGER_RATELIMIT_STORAGE", f"redis+unix://{tmp_path}/gone.sock")
+    shutil.copy(sqlite_template, tmp_path / "ledger.sqlite3")
+    app = create_app(_config(key_dir, f"sqlite:///{tmp_path}/ledger.sqlite3",
+                             FixedClock(START)))
+    with app.app_context():
+        client = app.test_client()
+        statuses = [client.post(TOKEN, data={
+            "grant_type": "client_credentials", "client_id": f"regulator-{n}",
+            "client_secret": "guess"}).status_code for n in range(61)]
+        db.session.remove()
+        db.engine.dispose()
+
+    assert statuses[:60] == [401] * 60
+    assert statuses[60] == 429
