@@ -36,6 +36,7 @@ from ledger.store import Client, Professional
 from ledger.text import problem as text_problem
 
 from .db import db, ledger_context
+from .ratelimit import limit_subject
 from .schemas import MAX_ID
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,7 @@ def authenticated(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.actor = verify_token(bearer_token())
+        limit_subject(g.actor.subject)
         return view(*args, **kwargs)
 
     return wrapper

@@ -12,18 +12,25 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import os
+import time
 from urllib.parse import unquote_plus
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
+from werkzeug.exceptions import TooManyRequests
 
 LIMITS = {
     # Every request, per address: far above what one LMS sends (a batch a second).
     "RATELIMIT_PER_ADDRESS": "1200/minute",
     # The token endpoint, per address, every request counted.
     "RATELIMIT_TOKEN_PER_ADDRESS": "60/minute",
+    # Every authenticated request, per token subject (a client or a professional):
+    # twenty requests a second (of up to 1000 items each) is far beyond any LMS.
+    "RATELIMIT_PER_SUBJECT": "1200/minute",
     # The token endpoint, per client id or username: only refused attempts count, so a
     # client that fetches tokens often is never slowed, and a guesser is after ten.
     "RATELIMIT_TOKEN_PER_CLIENT": "10/minute",
@@ -49,6 +56,23 @@ def credential_owner() -> str:
             return "client:(malformed)"
     owner = request.form.get("client_id") or request.form.get("username") or ""
     return "client:" + owner.strip().upper()
+
+
+def limit_subject(subject: str) -> None:
+    """Count a request of an authenticated ``subject``; 429 with Retry-After past its
+    limit. Called once the token is verified, so no one can spend another's allowance."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    item = parse(current_app.config["RATELIMIT_PER_SUBJECT"])
+    strategy = limiter.limiter
+    if strategy.hit(item, "subject", subject):
+        return
+    reset = strategy.get_window_stats(item, "subject", subject).reset_time
+    error = TooManyRequests()
+    error.data = {"code": "too_many_requests",
+                  "message": f"more than {item} for this client",
+                  "headers": {"Retry-After": str(max(1, math.ceil(reset - time.time())))}}
+    raise error
 
 
 def _refused(response: Response) -> bool:

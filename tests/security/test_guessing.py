@@ -109,3 +109,17 @@ def test_with_redis_gone_each_worker_still_limits_and_nothing_fails(
 
     assert statuses[:60] == [401] * 60
     assert statuses[60] == 429
+
+
+def test_an_authenticated_client_is_limited_per_subject_with_retry_after(world):
+    world.app.config["RATELIMIT_PER_SUBJECT"] = "5/minute"
+    token = world.bearer(world.regulator)
+
+    statuses = [world.call("GET", "/v1/filings/pending", token).status_code
+                for _ in range(5)]
+    limited = world.call("GET", "/v1/filings/pending", token)
+
+    assert statuses == [200] * 5
+    assert_429(limited)
+    # Another client is not slowed by the first one's requests.
+    assert world.call("GET", "/v1/filings/pending", world.committee).status_code != 429
