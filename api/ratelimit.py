@@ -123,6 +123,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     # Flask runs after_request hooks in reverse: remember, then the limiter, then settle.
     app.after_request(_settle_retry_after)
+    # One Limiter serves every app this process builds (the tests build many): that an
+    # earlier app found its storage dead says nothing about this app's.
+    limiter._storage_dead = False
     limiter.init_app(app)
     app.after_request(_remember_retry_after)
     limiter.exempt(app.view_functions["healthz"])
