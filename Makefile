@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install system-packages openapi bench bench-roster
+.PHONY: run test install system-packages openapi bench bench-roster serve crash-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,8 @@ run: install
 ## system-packages: Debian's PostgreSQL server (the tests start a throwaway cluster) and
 ## jq and curl (the README's walkthrough, which a test runs); Chromium and its driver (the
 ## browser tests), fonts-noto-cjk (the transcript's font) and poppler-utils (reads it back)
+## jq and curl (the README's walkthrough, which a test runs), and redis-server (rate limits
+## shared by gunicorn's workers; the security tests start their own)
 system-packages:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -34,6 +36,7 @@ system-packages:
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
@@ -54,3 +57,26 @@ bench: install system-packages
 ## bench-roster: a 1,000,000-row CSV roster imported against a plain csv read (ROWS=...)
 bench-roster: install
 	$(BIN)/python -m bench.rosters --rows $(or $(ROWS),1000000)
+
+## serve: production serving: migrate, then gunicorn (gunicorn.conf.py) and the one
+## scheduler process; rate limits in LEDGER_RATELIMIT_STORAGE, or in a redis-server
+## started here on instance/redis.sock. Ctrl-C stops all three.
+serve: install system-packages
+	$(FLASK) db upgrade
+	@set -e; instance=$${LEDGER_INSTANCE:-$(CURDIR)/instance}; mkdir -p $$instance; \
+	if [ -z "$$LEDGER_RATELIMIT_STORAGE" ]; then \
+		redis-server --port 0 --unixsocket $$instance/redis.sock --unixsocketperm 700 \
+			--save '' --appendonly no --dir $$instance --daemonize yes \
+			--pidfile $$instance/redis.pid; \
+		export LEDGER_RATELIMIT_STORAGE=redis+unix://$$instance/redis.sock; \
+		trap 'kill $$(cat '$$instance'/redis.pid) 2>/dev/null' EXIT; \
+	fi; \
+	$(FLASK) ledger scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; [ -f '$$instance'/redis.pid ] && kill $$(cat '$$instance'/redis.pid) 2>/dev/null; true' EXIT INT TERM; \
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+## crash-test: post completions with retries through gunicorn while SIGKILLing workers
+## and restarting a throwaway PostgreSQL (immediate mode); check every acknowledged item
+## is there exactly once and every chain verifies (a few minutes; not part of `make test`)
+crash-test: install system-packages
+	$(BIN)/python -m bench.crash

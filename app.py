@@ -18,6 +18,7 @@ import api.xapi as xapi_api
 from api import (
     auth,
     bases,
+    bodies,
     cli,
     completions,
     docs,
@@ -29,10 +30,13 @@ from api import (
     pages,
     policies,
     projects,
+    ratelimit,
     reading,
     regulation,
     schemas,
     scopes,
+    serving,
+    text,
     tokens,
     transfers,
 )
@@ -72,7 +76,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         API_SPEC_OPTIONS={
             "info": {"description": "A ledger of continuing-education hours (继续教育学时)."},
             "components": {"securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "oauth2": {"type": "oauth2", "flows": {
+                    "clientCredentials": {"tokenUrl": "/v1/auth/token", "scopes": {}},
+                    "password": {"tokenUrl": "/v1/auth/token", "scopes": {}}}}}},
         },
         JSON_SORT_KEYS=False,
     )
@@ -92,6 +99,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     keys.init_app(app)  # refuses to start with a missing or wrong ID-hash key
     auth.init_app(app)
     errors.init_app(app)
+    serving.init_app(app)
+    bodies.init_app(app)
+    text.init_app(app)
+    ratelimit.init_app(app)
     app.url_map.converters["id"] = docs.IdConverter
     api = errors.LedgerApi(app)
     api.register_converter(docs.IdConverter, docs.id_schema)

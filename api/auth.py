@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
+import re
 import secrets
 from datetime import timedelta
 from functools import wraps
@@ -26,11 +28,20 @@ from jwt.algorithms import OKPAlgorithm
 
 from ledger.actors import Actor, Role
 from ledger.errors import Unauthorized
-from ledger.services.clients import actor_for_client, actor_for_professional
+from ledger.services.clients import (
+    actor_for_client,
+    actor_for_professional,
+    credentials_version,
+)
 from ledger.services.keyset import KeySet
 from ledger.store import Client, Professional
+from ledger.text import problem as text_problem
 
 from .db import db, ledger_context
+from .ratelimit import limit_subject
+from .schemas import MAX_ID
+
+log = logging.getLogger(__name__)
 
 ALGORITHM = "EdDSA"
 ACCESS_TYP = "at+jwt"  # RFC 9068
@@ -68,22 +79,38 @@ def _key() -> SigningKey:
     return current_app.extensions["ledger_signing_key"]
 
 
-def issue_token(actor: Actor) -> tuple[str, int]:
+def issue_token(actor: Actor, *, client_id: str | None = None) -> tuple[str, int]:
+    """A signed access token for ``actor`` (RFC 9068 claims), and its lifetime in seconds.
+
+    ``client_id`` is the OAuth client that asked: the client itself for client
+    credentials, the public login client for a professional's password.
+    """
     now = ledger_context().now()
     ttl = int(current_app.config["JWT_TTL_SECONDS"])
     claims: dict[str, Any] = {
         "iss": current_app.config["JWT_ISSUER"],
         "aud": current_app.config["JWT_AUDIENCE"],
         "sub": actor.subject,
+        "client_id": client_id or (current_app.config.get("PUBLIC_CLIENT_ID", "ledger-login")
+                                   if actor.role is Role.PROFESSIONAL else actor.subject),
+        "scope": scope_for(actor.role),
         "iat": int(now.timestamp()),
         "nbf": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=ttl)).timestamp()),
         "jti": secrets.token_urlsafe(12),
         "role": str(actor.role),
+        # The credentials' version: a password reset, a secret rotation or a disabling
+        # bumps it, and every token issued before stops working.
+        "ver": credentials_version(ledger_context(), actor),
     }
     token = jwt.encode(claims, _key().private, algorithm=ALGORITHM,
                        headers={"kid": _key().kid, "typ": ACCESS_TYP})
     return token, ttl
+
+
+def scope_for(role: Role) -> str:
+    """The one scope a role's tokens carry (RFC 6749 §3.3): the role's name."""
+    return str(role)
 
 
 def sign_attestation(payload: dict[str, Any]) -> str:
@@ -93,8 +120,15 @@ def sign_attestation(payload: dict[str, Any]) -> str:
                       headers={"kid": _key().kid, "typ": ATTESTATION_TYP})
 
 
+INVALID = "the access token is not valid"
+
+
 def verify_token(token: str) -> Actor:
-    """The actor a valid access token speaks for; Unauthorized for anything else."""
+    """The actor a valid access token speaks for; Unauthorized for anything else.
+
+    The 401's message never echoes the JWT library's (it would tell a forger which
+    check failed); the reason is logged instead.
+    """
     key = _key()
     try:
         header = jwt.get_unverified_header(token)
@@ -111,31 +145,52 @@ def verify_token(token: str) -> Actor:
             options={"require": REQUIRED_CLAIMS, "verify_exp": False, "verify_nbf": False,
                      "verify_iat": False},
         )
-        now = ledger_context().now().timestamp()
-        leeway = current_app.config["JWT_LEEWAY_SECONDS"]
-        if not isinstance(claims["exp"], int) or not isinstance(claims["iat"], int):
-            raise Unauthorized("exp and iat must be integers", code="token_invalid")
-        if claims["exp"] <= now - leeway:
-            raise Unauthorized("the token has expired", code="token_expired")
-        if claims["iat"] > now + leeway or claims.get("nbf", 0) > now + leeway:
-            raise Unauthorized("the token is not valid yet", code="token_invalid")
     except jwt.PyJWTError as exc:
-        raise Unauthorized(f"the token is not valid: {exc}", code="token_invalid") from exc
+        log.info("access token refused: %s", exc)
+        raise Unauthorized(INVALID, code="token_invalid") from exc
+    _check_claims(claims)
     return _actor_for(claims)
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_claims(claims: dict[str, Any]) -> None:
+    """Every claim the ledger reads has its type, whatever a validly signed token says."""
+    times = [claims["exp"], claims["iat"], claims.get("nbf", 0)]
+    if not all(_is_int(t) and abs(t) < 2**53 for t in times):
+        raise Unauthorized("exp, iat and nbf must be integers", code="token_invalid")
+    if not (isinstance(claims["sub"], str) and isinstance(claims.get("role"), str)
+            and _is_int(claims.get("ver", 0)) and text_problem(claims["sub"]) is None):
+        raise Unauthorized(INVALID, code="token_invalid")
+    now = ledger_context().now().timestamp()
+    leeway = current_app.config["JWT_LEEWAY_SECONDS"]
+    if claims["exp"] <= now - leeway:
+        raise Unauthorized("the token has expired", code="token_expired")
+    if claims["iat"] > now + leeway or claims.get("nbf", 0) > now + leeway:
+        raise Unauthorized("the token is not valid yet", code="token_invalid")
+
+
+PROFESSIONAL_SUB = re.compile(r"professional-([1-9][0-9]{0,9})")
+
+
 def _actor_for(claims: dict[str, Any]) -> Actor:
-    """Re-read the client, so a disabled client's tokens stop working at once."""
-    sub, role = claims["sub"], claims.get("role")
-    if role == Role.PROFESSIONAL and sub.startswith("professional-"):
-        person = db.session.get(Professional, int(sub.removeprefix("professional-")))
-        if person is not None:
+    """Re-read the subject, so a disabled client's tokens, and tokens issued before a
+    password reset or a secret rotation, stop working at once."""
+    sub, role, version = claims["sub"], claims["role"], claims.get("ver", 0)
+    match = PROFESSIONAL_SUB.fullmatch(sub)
+    if role == Role.PROFESSIONAL and match and int(match[1]) <= MAX_ID:
+        person = db.session.get(Professional, int(match[1]))
+        if person is not None and (person.credentials_version or 0) == version:
             return actor_for_professional(person)
-    else:
+    elif role != Role.PROFESSIONAL and len(sub) <= 64:
         client = db.session.query(Client).filter_by(client_id=sub).one_or_none()
-        if client is not None and not client.disabled and client.role == role:
+        if (client is not None and not client.disabled and client.role == role
+                and (client.credentials_version or 0) == version):
             return actor_for_client(client)
-    raise Unauthorized("the token's subject is unknown or disabled", code="token_invalid")
+    raise Unauthorized("the token's subject is unknown, disabled or its credentials changed",
+                       code="token_invalid")
 
 
 def bearer_token() -> str:
@@ -153,6 +208,7 @@ def authenticated(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.actor = verify_token(bearer_token())
+        limit_subject(g.actor.subject)
         return view(*args, **kwargs)
 
     return wrapper

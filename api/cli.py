@@ -229,3 +229,18 @@ def activation_code_command(regulator_id, id_number):
                                    id_number)
     click.echo(json.dumps({**issued, "expires_at": issued["expires_at"].isoformat()},
                           ensure_ascii=False))
+@cli.cli.command("disable-client")
+@click.argument("client_id")
+def disable_client_command(client_id):
+    """Disable a client: its secret and every token it holds stop working at once."""
+    client = clients.disable_client(ledger_context(), client_id)
+    click.echo(json.dumps({"client_id": client.client_id, "disabled": True}))
+
+
+@cli.cli.command("rotate-client-secret")
+@click.argument("client_id")
+def rotate_client_secret_command(client_id):
+    """Give a client a new secret and print it as JSON (shown only once); the old secret
+    and the tokens issued with it stop working."""
+    client, secret = clients.rotate_client_secret(ledger_context(), client_id)
+    click.echo(json.dumps({"client_id": client.client_id, "client_secret": secret}))

@@ -94,8 +94,18 @@ class LedgerApi(Api):
 
 def _ledger_error(error: LedgerError) -> Response:
     status = next((s for kind, s in STATUS_FOR.items() if isinstance(error, kind)), 422)
-    headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if status == 401 else None
+    headers = {"WWW-Authenticate": www_authenticate(error)} if status == 401 else None
     return problem(status, error.code, error.message, headers=headers, details=error.details)
+
+
+REALM = "xueshi-ledger"
+
+
+def www_authenticate(error: LedgerError) -> str:
+    """RFC 6750 §3: no error attribute when no token was sent; invalid_token otherwise."""
+    if error.code == "token_missing":
+        return f'Bearer realm="{REALM}"'
+    return f'Bearer realm="{REALM}", error="invalid_token"'
 
 
 def init_app(app: Flask) -> None:

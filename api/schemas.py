@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ledger.services.bases import LEVELS
 from ledger.services.projects import MODES
@@ -104,18 +104,24 @@ class ProblemSchema(Schema):
 
 
 class TokenRequestSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # RFC 6749 §3.2: unrecognised parameters are ignored
+
     grant_type = fields.String(required=True,
                                validate=validate.OneOf(["client_credentials", "password"]))
     client_id = Text(64)
     client_secret = Text(256)
     username = Text(32, metadata={"description": "the professional's ID number"})
     password = Text(256)
+    scope = fields.String(validate=validate.Length(max=256),
+                          metadata={"description": "RFC 6749 §3.3; a role's one scope"})
 
 
 class TokenSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True)
     expires_in = fields.Integer(strict=True, required=True)
+    scope = fields.String()
 
 
 class JwksSchema(Schema):

@@ -11,6 +11,7 @@ from ledger.services import activation, attestations, clients
 from ledger.services import register as public_register
 
 from ..db import ledger_context
+from ..ratelimit import login_per_address, login_per_credential
 from .web import MESSAGES, form_text, log_in, log_out, new_blueprint
 
 bp = new_blueprint("pages", static_folder="static", static_url_path="/static/pages")
@@ -58,6 +59,8 @@ def api_docs():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_per_address
+@login_per_credential
 def login():
     if request.method == "GET":
         return render_template("pages/login.html")
@@ -65,12 +68,15 @@ def login():
         actor = clients.authenticate_professional(
             ledger_context(), form_text("id_number", 32), request.form.get("password", ""))
     except Unauthorized as exc:
-        return render_template("pages/login.html", error=MESSAGES[exc.code]), 401
+        return render_template("pages/login.html",
+                               error=MESSAGES.get(exc.code, MESSAGES["invalid_grant"])), 401
     log_in(Role.PROFESSIONAL, actor.professional_id)
     return redirect(url_for("me.dashboard"))
 
 
 @bp.route("/activate", methods=["GET", "POST"])
+@login_per_address
+@login_per_credential
 def activate():
     if request.method == "GET":
         return render_template("pages/activate.html")
@@ -82,12 +88,15 @@ def activate():
                                      form_text("code", 40), password)
     except (Unauthorized, Invalid) as exc:
         status = 401 if isinstance(exc, Unauthorized) else 422
-        return render_template("pages/activate.html", error=MESSAGES[exc.code]), status
+        return render_template("pages/activate.html",
+                               error=MESSAGES.get(exc.code, MESSAGES["activation_failed"])), status
     log_in(Role.PROFESSIONAL, person.id)
     return redirect(url_for("me.dashboard"))
 
 
 @bp.route("/committee/login", methods=["GET", "POST"])
+@login_per_address
+@login_per_credential
 def committee_login():
     """A committee logs in with the client credentials it already holds for the API:
     one credential per committee to issue, disable and audit, and every page use lands

@@ -20,6 +20,7 @@ from flask import (
     Flask,
     current_app,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -59,6 +60,8 @@ STATUS_FOR = {NotFound: 404, Invalid: 422, Conflict: 409, Unauthorized: 401}
 # Chinese for the domain errors a person can cause from a page.
 MESSAGES = {
     "invalid_grant": "身份证号码或密码不正确。",
+    "account_locked": "密码错误次数过多，登录已暂时锁定，请稍后再试。",
+    "too_many_requests": "尝试次数过多，请稍后再试。",
     "invalid_client": "评审委员会账号或密钥不正确。",
     "activation_failed": "激活码不正确、已使用或已过期，请向人社部门重新申领。",
     "password_too_short": "密码至少需要10个字符。",
@@ -83,6 +86,7 @@ def new_blueprint(name: str, url_prefix: str | None = None, **kw: Any) -> Bluepr
     bp.after_request(_secure_headers)
     bp.register_error_handler(LedgerError, _domain_error)
     bp.register_error_handler(CSRFError, _csrf_error)
+    bp.register_error_handler(429, _too_many)
     return bp
 
 
@@ -116,6 +120,18 @@ def _csrf_error(error: CSRFError):
     current_app.logger.info("CSRF refused: %s", error.description)
     return render_template("pages/error.html", code="csrf_failed",
                            message="页面已过期或表单来源不可信，请返回刷新后重试。"), 400
+
+
+def _too_many(error):
+    """A rate limit (api/ratelimit.py) on a page: the same 429 and Retry-After, in words."""
+    response = make_response(render_template(
+        "pages/error.html", code="too_many_requests", message=MESSAGES["too_many_requests"]),
+        429)
+    retry = (getattr(error, "data", None) or {}).get("headers", {}).get("Retry-After")
+    if retry is None and getattr(error, "retry_after", None):
+        retry = str(error.retry_after)
+    response.headers["Retry-After"] = retry or "60"
+    return response
 
 
 # --- who is logged in -----------------------------------------------------------------

@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 from .. import identity
 from ..actors import Actor, Role
 from ..errors import Invalid, NotFound, Unauthorized
-from ..secrets import hash_secret, verify_secret
 from ..store import ActivationCode, Professional
 from .context import Context, unit_of_work
+from .passwords import hash_secret, verify_secret
 
 CODE_TTL = timedelta(days=14)
 # No 0/O, 1/I/L: the code is read off paper and typed.
@@ -98,5 +98,7 @@ def activate(ctx: Context, id_number: str, code: str, password: str) -> Professi
     match.used_at = now
     assert person is not None
     person.password_hash = hash_secret(password)
+    # A new password ends every token issued before it (RFC 6750 practice, issue 10).
+    person.credentials_version = (person.credentials_version or 0) + 1
     ctx.session.flush()
     return person

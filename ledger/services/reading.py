@@ -15,12 +15,12 @@ from ..compliance import assess
 from ..errors import Invalid, NotFound
 from ..journal import GENESIS, verify_chain
 from ..policy import NoProfileInForce, Resolved
-from ..secrets import hash_secret
 from ..store import AccessLog, Entry, Posting, Professional, Project, TrainingBase
 from . import grants, transfers
 from .chains import hashed_fields
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
+from .passwords import hash_secret
 
 ZERO = Decimal("0.0")
 MAX_YEARS = 20
@@ -241,5 +241,8 @@ def register_professional(ctx: Context, actor: Actor, id_number: str, name: str,
     person.jurisdiction_code = jurisdiction
     if password:
         person.password_hash = hash_secret(password)
+        # A reset ends every session opened with the old password, and lifts a lock.
+        person.credentials_version = (person.credentials_version or 0) + 1
+        person.failed_logins, person.locked_until = 0, None
     ctx.session.flush()
     return person

@@ -61,6 +61,8 @@ class Client(Base):
     base_id: Mapped[int | None] = mapped_column(ForeignKey("training_base.id"))
     created_at: Mapped[datetime]
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped when the secret is rotated or the client disabled: older tokens stop working.
+    credentials_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TrainingBase(Base):
@@ -139,6 +141,11 @@ class Professional(Base):
     jurisdiction_code: Mapped[str | None] = mapped_column(ForeignKey("jurisdiction.code"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
+    # Bumped when the password is reset: tokens issued before it stop working.
+    credentials_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Consecutive wrong passwords, and the lock they earned (doubling with each failure).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
 
 class Posting(Base):

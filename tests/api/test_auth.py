@@ -33,15 +33,15 @@ def test_client_credentials_give_a_short_lived_eddsa_token_with_a_kid(world):
     assert world.call("GET", "/v1/filings/pending", token).status_code == 200
 
 
-def test_a_wrong_secret_is_401_problem_json(world):
+def test_a_wrong_secret_is_401_invalid_client_as_rfc_6749_says(world):
     client_id, _ = credentials(world)
 
     response = world.call("POST", "/v1/auth/token", data={
         "grant_type": "client_credentials", "client_id": client_id, "client_secret": "nope"})
 
     assert response.status_code == 401
-    assert response.mimetype == "application/problem+json"
-    assert response.get_json()["code"] == "invalid_client"
+    assert response.mimetype == "application/json"
+    assert response.get_json()["error"] == "invalid_client"
 
 
 def test_a_professional_logs_in_with_id_number_and_password(world):
@@ -63,7 +63,7 @@ def test_secrets_are_stored_hashed(world):
 
     stored = world.ctx.session.query(Client).filter_by(client_id=client_id).one()
     assert secret not in stored.secret_hash
-    assert stored.secret_hash.startswith("scrypt$")
+    assert stored.secret_hash.startswith("$argon2id$")
 
 
 def _claims(world, **changes):

@@ -124,4 +124,5 @@ def test_a_regulator_cannot_take_over_another_jurisdictions_professional(world):
     assert_404(response)
     login = world.call("POST", "/v1/auth/token", data={
         "grant_type": "password", "username": world.person_id, "password": "taken-over-1"})
-    assert login.status_code == 401
+    # RFC 6749 §5.2: a wrong password is 400 invalid_grant.
+    assert login.status_code == 400 and login.get_json()["error"] == "invalid_grant"
