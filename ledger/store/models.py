@@ -346,3 +346,8 @@ class AccessLog(Base):
     purpose: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, Any]]
     at: Mapped[datetime]
+
+
+# A revocation with void_from reads a base's postings from a training date on
+# (services/reversals.py); without this it scans every posting of the base.
+Index("ix_posting_base_trained_to", Posting.base_id, Posting.trained_to)
