@@ -12,10 +12,11 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ledger import identity
 from ledger.journal import GENESIS, entry_hash
 from ledger.services.chains import hashed_fields
 
@@ -24,7 +25,7 @@ HOURS = Decimal("8.0")
 # Professionals written per round of three COPYs.
 CHUNK = 10_000
 
-PROFESSIONAL = ("id", "id_hash", "id_masked", "name", "created_at")
+PROFESSIONAL = ("id", "id_hash", "id_masked", "name", "jurisdiction_code", "created_at")
 POSTING = ("id", "base_id", "external_id", "project_id", "professional_id", "id_hash",
            "id_masked", "name", "hours", "subject", "training_dates", "trained_from",
            "trained_to", "assessment", "content_hash", "received_at", "status", "reasons",
@@ -50,6 +51,10 @@ class Cohort:
     trained_on: Sequence[date]
     reversed_every: int = 0
     policy_version: str = "370300@2025"
+    # With a key, professionals get real ID numbers (id_number(their id)), keyed hashes
+    # and this jurisdiction, so that committees can find and verify them.
+    id_key: bytes | None = None
+    jurisdiction: str | None = None
 
 
 @dataclass
@@ -57,6 +62,17 @@ class Written:
     professionals: int = 0
     credits: int = 0
     reversed: int = 0
+
+
+def id_number(serial: int) -> str:
+    """The serial-th distinct valid ID number: 1000 serials per birth date from 1960-01-01."""
+    born = date(1960, 1, 1) + timedelta(days=serial // 1000)
+    first17 = f"370303{born:%Y%m%d}{serial % 1000:03d}"
+    return first17 + identity.check_character(first17)
+
+
+def professional_name(serial: int) -> str:
+    return f"学员{serial:07d}"
 
 
 def _next_ids(cur: Any) -> dict[str, int]:
@@ -93,9 +109,14 @@ def _professional(cohort: Cohort, ids: dict[str, int], written: Written,
                   people: list, postings: list, entries: list) -> None:
     pid = ids["professional"]
     ids["professional"] += 1
-    id_hash = hashlib.sha256(f"scale-professional-{pid}".encode()).hexdigest()
-    masked, name = "370303********000X", f"学员{pid}"
-    people.append((pid, id_hash, masked, name, CREATED_AT))
+    if cohort.id_key is None:
+        id_hash = hashlib.sha256(f"scale-professional-{pid}".encode()).hexdigest()
+        masked = "370303********000X"
+    else:
+        id_hash = identity.keyed_hash(id_number(pid), cohort.id_key)
+        masked = identity.mask(id_number(pid))
+    name = professional_name(pid)
+    people.append((pid, id_hash, masked, name, cohort.jurisdiction, CREATED_AT))
     written.professionals += 1
     chain = _Chain(pid)
     for j in range(cohort.credits_each):

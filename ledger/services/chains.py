@@ -29,6 +29,9 @@ class Chains:
                 select(Entry.professional_id, Entry.seq, Entry.hash).join(
                     last, (Entry.professional_id == last.c.professional_id)
                     & (Entry.seq == last.c.seq))
+                # Repeated on the outer side so that PostgreSQL probes the
+                # (professional_id, seq) index instead of hashing the whole journal.
+                .where(Entry.professional_id.in_(ids))
             )
             self.heads = {pid: (seq, h) for pid, seq, h in rows}
 
