@@ -52,18 +52,23 @@ class Chains:
         return entry
 
 
+# Below this many rows COPY's extra round trip (the ids first) costs more than it saves.
+COPY_FROM = 64
+
+
 def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
     """Append many entries in one round; return them, with their ids, in order.
 
-    Every writer of entries goes through here. On PostgreSQL the rows go in with COPY
-    under ids taken from the sequence up front; elsewhere with a multi-row INSERT whose
-    RETURNING gives the ids in the rows' order. (Re-selecting the ids by (professional_id,
-    seq) was a row-value IN that PostgreSQL answers with a scan: seconds per thousand.)
+    Every writer of entries goes through here. On PostgreSQL, from COPY_FROM rows, the
+    rows go in with COPY under ids taken from the sequence up front; otherwise with a
+    multi-row INSERT whose RETURNING gives the ids in the rows' order. (Re-selecting the
+    ids by (professional_id, seq) was a row-value IN that PostgreSQL answers with a scan:
+    seconds per thousand rows.)
     """
     if not rows:
         return []
     connection = ctx.session.connection()
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         ids = _copy_entries(ctx, connection, rows)
     else:
         ids = ctx.session.execute(insert(Entry).returning(Entry.id, sort_by_parameter_order=True),
