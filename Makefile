@@ -50,8 +50,11 @@ test: install system-packages
 openapi: install
 	$(FLASK) openapi write --format=yaml openapi.yaml
 
+## bench: every benchmark in bench/, one results table into bench/README.md
+## (BENCH_QUICK=1 for a few minutes at a tenth of the sizes)
 bench: install system-packages
-	$(BIN)/python -m bench.completions
+	$(BIN)/pip install -q -e '.[bench]' || $(BIN)/pip install -q gunicorn
+	$(BIN)/python -m bench
 	$(BIN)/python -m bench.merkle_cost
 
 ## bench-roster: a 1,000,000-row CSV roster imported against a plain csv read (ROWS=...)

@@ -434,3 +434,8 @@ class AccessGrant(Base):
     granted_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+# A revocation with void_from reads a base's postings from a training date on
+# (services/reversals.py); without this it scans every posting of the base.
+Index("ix_posting_base_trained_to", Posting.base_id, Posting.trained_to)

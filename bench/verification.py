@@ -1,0 +1,127 @@
+"""Committee verification latency (PostgreSQL) as the journal grows, and for one long chain.
+
+A fresh database, its journal generated with COPY by tests/scale.py (real ID numbers
+and keyed hashes, in 淄博): one professional with 10,000 entries over ten years, then
+professionals with four credits each up to each size in ``--sizes`` (their entries,
+besides the long chain's).
+At each size, the app under gunicorn, one committee client on a keep-alive connection,
+alternating ``--runs`` times:
+
+A. ``--requests`` verifications (POST /v1/verifications, 2023–2025) of professionals
+   picked at random (a fixed seed) among all;
+B. a few verifications (2016–2025) of the professional with 10,000 entries.
+
+Prints p50 and p99 in milliseconds of every request of each kind, and p99 at the
+largest size ÷ p99 at the smallest.
+
+    python -m bench.verification [--sizes 100000,1000000] [--requests 200] [--runs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from tests import scale
+
+from . import harness
+
+KEY = bytes.fromhex(harness.ID_HASH_KEY)
+LONG = 10_000
+
+
+@dataclass
+class Latencies:
+    label: str
+    ms: list[float] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"p50 {harness.percentile(self.ms, 50):,.1f} ms, "
+                f"p99 {harness.percentile(self.ms, 99):,.1f} ms (n={len(self.ms)})")
+
+
+def verify_each(port: int, token: str, serials: list[int], years: tuple[int, int],
+                into: Latencies) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    try:
+        for serial in serials:
+            body = json.dumps({"id_number": scale.id_number(serial),
+                               "name": scale.professional_name(serial), "year_from": years[0],
+                               "year_to": years[1], "purpose": "2026年度职称评审 (bench)"},
+                              ensure_ascii=False).encode()
+            started = time.perf_counter()
+            status, raw = harness.request(conn, "POST", "/v1/verifications", body, headers)
+            into.ms.append((time.perf_counter() - started) * 1000)
+            if status != 200 or not json.loads(raw)["report"]["chain"]["intact"]:
+                raise SystemExit(f"verification failed: HTTP {status} {raw[:300]!r}")
+    finally:
+        conn.close()
+
+
+def _at_size(db_: harness.Database, world: harness.World, serials: tuple[int, int],
+             requests: int, runs: int, rng: random.Random,
+             entries: int) -> tuple[Latencies, Latencies]:
+    many, long = Latencies(f"{entries:,} entries"), Latencies("10,000-entry chain")
+    with harness.gunicorn(db_) as port:
+        token = harness.fetch_token(port, world.committee_id, world.committee_secret)
+        verify_each(port, token, [serials[0]] * 3, (2023, 2025), Latencies("warm-up"))
+        harness.alternate(
+            runs,
+            lambda _k: verify_each(port, token, [rng.randint(*serials) for _ in
+                                                 range(requests // runs)], (2023, 2025), many),
+            lambda _k: verify_each(port, token, [1] * 3, (2016, 2025), long))
+    return many, long
+
+
+def measure(sizes: list[int], requests: int, runs: int) -> dict[int, tuple[Latencies,
+                                                                            Latencies]]:
+    results = {}
+    rng = random.Random(12)
+    with harness.database("postgresql") as db_:
+        world = harness.build_world(harness.make_app(db_, harness.FixedClock(
+            harness.FILED_AT)))
+
+        def cohort(professionals: int, credits_each: int, dates: list[date]) -> scale.Cohort:
+            return scale.Cohort(world.base_id, world.project_id, professionals, credits_each,
+                                dates, id_key=KEY, jurisdiction=harness.ZIBO)
+
+        # The long chain is professional 1: the world has no professionals of its own.
+        harness.write_cohort(db_, cohort(1, LONG, [date(y, 6, 21) for y in range(2016, 2026)]))
+        entries, first = LONG, 2
+        for size in sizes:
+            more = max(0, size - (entries - LONG)) // 4  # sizes count the others' entries
+            harness.write_cohort(db_, cohort(more, 4, [date(2023, 6, 21), date(2024, 6, 21),
+                                                       date(2025, 3, 21), date(2025, 6, 21)]))
+            entries += more * 4
+            last = first + (entries - LONG) // 4 - 1
+            many, long = _at_size(db_, world, (first, last), requests, runs, rng, entries)
+            results[size] = (many, long)
+            print(f"[verification] {entries:,} entries: random {many}; "
+                  f"10,000-entry chain {long}", flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.verification",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    results = measure(sizes, args.requests, args.runs)
+    small, large = results[sizes[0]][0], results[sizes[-1]][0]
+    print(f"  p99 at {sizes[-1]:,} ÷ p99 at {sizes[0]:,} = "
+          f"{harness.percentile(large.ms, 99) / harness.percentile(small.ms, 99):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Large generated journals on PostgreSQL, written with COPY, for scale tests and benchmarks.
+
+The rows are what the API would have written for each credit (a professional, a posting
+and a credit entry continuing the professional's hash chain), so the services read them
+as their own. Written in chunks of professionals, so a million credits take a few
+seconds and bounded memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ledger import identity
+from ledger.journal import GENESIS, entry_hash
+from ledger.services.chains import hashed_fields
+
+CREATED_AT = datetime(2025, 7, 1, 2, tzinfo=UTC)
+HOURS = Decimal("8.0")
+# Professionals written per round of three COPYs.
+CHUNK = 10_000
+
+PROFESSIONAL = ("id", "id_hash", "id_masked", "name", "jurisdiction_code", "created_at")
+POSTING = ("id", "base_id", "external_id", "project_id", "professional_id", "id_hash",
+           "id_masked", "name", "hours", "subject", "training_dates", "trained_from",
+           "trained_to", "assessment", "content_hash", "received_at", "status", "reasons",
+           "policy", "decided_at")
+ENTRY = ("id", "professional_id", "seq", "kind", "hours", "subject", "year", "posting_id",
+         "base_id", "project_id", "reverses_id", "policy_version", "reason", "created_at",
+         "prev_hash", "hash")
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """``professionals`` people with ``credits_each`` credits at one base.
+
+    Credit j of a professional is for training on ``trained_on[j % len(trained_on)]``.
+    With ``reversed_every`` = k, every k-th credit is already reversed (the base voided
+    it): a reversal follows it in the chain and its posting is ``voided``.
+    """
+
+    base_id: int
+    project_id: int
+    professionals: int
+    credits_each: int
+    trained_on: Sequence[date]
+    reversed_every: int = 0
+    policy_version: str = "370300@2025"
+    # With a key, professionals get real ID numbers (id_number(their id)), keyed hashes
+    # and this jurisdiction, so that committees can find and verify them.
+    id_key: bytes | None = None
+    jurisdiction: str | None = None
+
+
+@dataclass
+class Written:
+    professionals: int = 0
+    credits: int = 0
+    reversed: int = 0
+
+
+def id_number(serial: int) -> str:
+    """The serial-th distinct valid ID number: 1000 serials per birth date from 1960-01-01."""
+    born = date(1960, 1, 1) + timedelta(days=serial // 1000)
+    first17 = f"370303{born:%Y%m%d}{serial % 1000:03d}"
+    return first17 + identity.check_character(first17)
+
+
+def professional_name(serial: int) -> str:
+    return f"学员{serial:07d}"
+
+
+def _next_ids(cur: Any) -> dict[str, int]:
+    return {table: cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+            for table in ("professional", "posting", "entry")}
+
+
+def _copy(cur: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def write(conn: Any, cohort: Cohort) -> Written:
+    """Write a cohort with COPY on a psycopg connection and commit; return the counts."""
+    written = Written()
+    with conn.cursor() as cur:
+        ids = _next_ids(cur)
+        for first in range(0, cohort.professionals, CHUNK):
+            people, postings, entries = [], [], []
+            for _ in range(min(CHUNK, cohort.professionals - first)):
+                _professional(cohort, ids, written, people, postings, entries)
+            _copy(cur, "professional", PROFESSIONAL, people)
+            _copy(cur, "posting", POSTING, postings)
+            _copy(cur, "entry", ENTRY, entries)
+        for table in ("professional", "posting", "entry"):
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))")
+    conn.commit()
+    return written
+
+
+def _professional(cohort: Cohort, ids: dict[str, int], written: Written,
+                  people: list, postings: list, entries: list) -> None:
+    pid = ids["professional"]
+    ids["professional"] += 1
+    if cohort.id_key is None:
+        id_hash = hashlib.sha256(f"scale-professional-{pid}".encode()).hexdigest()
+        masked = "370303********000X"
+    else:
+        id_hash = identity.keyed_hash(id_number(pid), cohort.id_key)
+        masked = identity.mask(id_number(pid))
+    name = professional_name(pid)
+    people.append((pid, id_hash, masked, name, cohort.jurisdiction, CREATED_AT))
+    written.professionals += 1
+    chain = _Chain(pid)
+    for j in range(cohort.credits_each):
+        on = cohort.trained_on[j % len(cohort.trained_on)]
+        posting_id = ids["posting"]
+        ids["posting"] += 1
+        credit_id = ids["entry"]
+        ids["entry"] += 1
+        written.credits += 1
+        voided = bool(cohort.reversed_every) and written.credits % cohort.reversed_every == 0
+        postings.append((
+            posting_id, cohort.base_id, f"scale-{posting_id}", cohort.project_id, pid,
+            id_hash, masked, name, HOURS, "professional", json.dumps([on.isoformat()]), on,
+            on, "passed", hashlib.sha256(f"posting-{posting_id}".encode()).hexdigest(),
+            CREATED_AT, "voided" if voided else "credited", "[]", "null", CREATED_AT))
+        common = {"professional_id": pid, "subject": "professional", "year": on.year,
+                  "posting_id": posting_id, "base_id": cohort.base_id,
+                  "project_id": cohort.project_id, "policy_version": cohort.policy_version}
+        entries.append(chain.row(id=credit_id, kind="credit", hours=HOURS, reverses_id=None,
+                                 reason="", **common))
+        if voided:
+            entries.append(chain.row(id=ids["entry"], kind="reversal", hours=-HOURS,
+                                     reverses_id=credit_id, reason="voided by the base",
+                                     **common))
+            ids["entry"] += 1
+            written.reversed += 1
+
+
+class _Chain:
+    def __init__(self, professional_id: int):
+        self.professional_id, self.seq, self.prev = professional_id, 0, GENESIS
+
+    def row(self, **fields: Any) -> tuple[Any, ...]:
+        self.seq += 1
+        row = {**fields, "seq": self.seq, "created_at": CREATED_AT, "prev_hash": self.prev}
+        row["hash"] = entry_hash(self.prev, hashed_fields(row))
+        self.prev = row["hash"]
+        return tuple(row[column] for column in ENTRY)
+
+
+def broken_chains(conn: Any, professional_ids: Sequence[int] | None = None) -> Iterator[int]:
+    """The professionals whose chain does not verify, read with a server-side cursor."""
+    from ledger.journal import verify_chain
+
+    columns = ", ".join(c for c in ENTRY if c != "id")
+    where = "WHERE professional_id = ANY(%s)" if professional_ids is not None else ""
+    params = (list(professional_ids),) if professional_ids is not None else ()
+    with conn.cursor(name="chains") as cur:
+        cur.itersize = 20_000
+        cur.execute(f"SELECT {columns} FROM entry {where} ORDER BY professional_id, seq",
+                    params)
+        names = [c for c in ENTRY if c != "id"]
+        current: int | None = None
+        chain: list[dict[str, Any]] = []
+        for values in cur:
+            row = dict(zip(names, values, strict=True))
+            row["created_at"] = row["created_at"].astimezone(UTC)  # as the app reads it
+            if row["professional_id"] != current:
+                if current is not None and not verify_chain(chain):
+                    yield current
+                current, chain = row["professional_id"], []
+            chain.append({**hashed_fields(row), "prev_hash": row["prev_hash"],
+                          "hash": row["hash"]})
+        if current is not None and not verify_chain(chain):
+            yield current
