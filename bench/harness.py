@@ -102,8 +102,9 @@ def database(backend: str) -> Iterator[Database]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def make_app(db_: Database, clock: FixedClock):
-    return create_app({**db_.app_config, "CLOCK": clock})
+def make_app(db_: Database, clock: FixedClock, **config: object):
+    """The app in this process; ``config`` adds settings (e.g. LEDGER_LOG=False)."""
+    return create_app({**db_.app_config, "CLOCK": clock, **config})
 
 
 @dataclass
@@ -178,6 +179,7 @@ def write_cohort(db_: Database, cohort: scale.Cohort) -> None:
 # --- gunicorn ------------------------------------------------------------------------
 
 WSGI = """
+import json
 import os
 from datetime import datetime
 from app import create_app
@@ -185,20 +187,23 @@ from ledger.clock import FixedClock
 app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URL"],
                   "JWT_KEY_PATH": os.environ["BENCH_JWT_KEY_PATH"],
                   "ID_HASH_KEY": os.environ["BENCH_ID_HASH_KEY"],
-                  "CLOCK": FixedClock(datetime.fromisoformat(os.environ["BENCH_NOW"]))})
+                  "CLOCK": FixedClock(datetime.fromisoformat(os.environ["BENCH_NOW"])),
+                  **json.loads(os.environ.get("BENCH_CONFIG", "{}"))})
 """
 
 
 @contextmanager
 def gunicorn(db_: Database, now: datetime = AFTER_TRAINING, workers: int = 2,
-             threads: int = 4) -> Iterator[int]:
+             threads: int = 4, config: dict[str, object] | None = None) -> Iterator[int]:
     """The app served by gunicorn as in production (gthread workers, keep-alive), with
-    settings from this command line rather than any gunicorn.conf.py; yields the port."""
+    settings from this command line rather than any gunicorn.conf.py; yields the port.
+    ``config`` (JSON-able) adds app settings, as make_app's keywords do."""
     (db_.tmp / "bench_wsgi.py").write_text(WSGI)
     port = free_port()
     env = {**os.environ, "BENCH_DATABASE_URL": db_.url,
            "BENCH_JWT_KEY_PATH": str(db_.tmp / "jwt.pem"), "BENCH_ID_HASH_KEY": ID_HASH_KEY,
-           "BENCH_NOW": now.isoformat(), "PYTHONPATH": f"{db_.tmp}:{ROOT}"}
+           "BENCH_NOW": now.isoformat(), "BENCH_CONFIG": json.dumps(config or {}),
+           "PYTHONPATH": f"{db_.tmp}:{ROOT}"}
     command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--worker-class", "gthread", "--threads",
                str(threads), "--keep-alive", "30", "--timeout", "600", "--log-level",
