@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from flask_migrate import upgrade
@@ -32,9 +33,9 @@ from sqlalchemy.engine import make_url
 
 from api.db import db, ledger_context
 from app import MIGRATIONS, create_app
-from ledger.actors import Role
+from ledger.actors import Actor, Role
 from ledger.clock import FixedClock
-from ledger.services import bases, clients, projects
+from ledger.services import Context, bases, clients, projects
 from ledger.services.jurisdictions import ensure_jurisdictions
 from ledger.standing import EventType, StandingEvent
 from tests import scale
@@ -118,23 +119,30 @@ class World:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+def recognised_base(ctx: Context) -> tuple[Actor, Any, Any, str]:
+    """A regulator, a recognised numbered base and its LMS client, in 淄博 (370300):
+    (the regulator, the base, the LMS client, its secret)."""
+    ensure_jurisdictions(ctx)
+    ctx.session.commit()
+    regulator_client, _ = clients.create_client(
+        ctx, role=Role.REGULATOR, name="淄博市人社局", jurisdiction=ZIBO)
+    regulator = clients.actor_for_client(regulator_client)
+    base = bases.register_base(ctx, regulator, bases.NewBase(
+        name="淄博基地", level="municipal", jurisdiction=ZIBO, host_unit="淄博基地建设单位",
+        supervising_unit="主管部门", registry_number="ZB-001",
+        scope_subjects=["public", "professional"], scope_fields=[]))
+    bases.append_standing_event(ctx, regulator, base.id,
+                                StandingEvent(EventType.RECOGNISED, date(2025, 1, 1)))
+    lms, secret = clients.create_client(ctx, role=Role.BASE, name="LMS", base_id=base.id)
+    return regulator, base, lms, secret
+
+
 def build_world(app) -> World:
     """A regulator, a recognised numbered base, its LMS client, an accepted project and
     a committee, all in 淄博 (370300)."""
     with app.app_context():
         ctx = ledger_context()
-        ensure_jurisdictions(ctx)
-        ctx.session.commit()
-        regulator_client, _ = clients.create_client(
-            ctx, role=Role.REGULATOR, name="淄博市人社局", jurisdiction=ZIBO)
-        regulator = clients.actor_for_client(regulator_client)
-        base = bases.register_base(ctx, regulator, bases.NewBase(
-            name="淄博基地", level="municipal", jurisdiction=ZIBO, host_unit="淄博基地建设单位",
-            supervising_unit="主管部门", registry_number="ZB-001",
-            scope_subjects=["public", "professional"], scope_fields=[]))
-        bases.append_standing_event(ctx, regulator, base.id,
-                                    StandingEvent(EventType.RECOGNISED, date(2025, 1, 1)))
-        lms, secret = clients.create_client(ctx, role=Role.BASE, name="LMS", base_id=base.id)
+        regulator, base, lms, secret = recognised_base(ctx)
         project = projects.file_project(ctx, clients.actor_for_client(lms), base.id,
                                         projects.NewProject(
             title="建筑工程新技术研修班", subject="professional", field="工程",
