@@ -55,7 +55,6 @@ openapi: install
 bench: install system-packages
 	$(BIN)/pip install -q -e '.[bench]' || $(BIN)/pip install -q gunicorn
 	$(BIN)/python -m bench
-	$(BIN)/python -m bench.merkle_cost
 
 ## bench-roster: a 1,000,000-row CSV roster imported against a plain csv read (ROWS=...)
 bench-roster: install

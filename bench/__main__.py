@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import completions, harness, ralph, revocation, single, verification
+from . import completions, harness, merkle_cost, ralph, revocation, single, verification
 
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
@@ -45,7 +45,8 @@ def run(quick: bool) -> list[str]:
              ("revocation", lambda: revocation_rows(
                  (100_000 // scale, 1_000_000 // scale), 1 if quick else 2)),
              ("verification", lambda: verification_rows(
-                 [100_000 // scale, 1_000_000 // scale], 200 // (2 if quick else 1)))]
+                 [100_000 // scale, 1_000_000 // scale], 200 // (2 if quick else 1))),
+             ("merkle log", lambda: merkle_rows(5_000 // scale, runs))]
     for name, part in parts:
         print(f"--- {name} ---", file=sys.stderr, flush=True)
         try:
@@ -111,6 +112,18 @@ def verification_rows(sizes: list[int], requests: int) -> list[str]:
     long = v[sizes[-1]][1]
     rows.append(f"| … a professional with 10,000 entries, p50 / p99 | {p(long.ms, 50):,.0f} / "
                 f"{p(long.ms, 99):,.0f} ms (n={len(long.ms)}) | < 300 ms |")
+    return rows
+
+
+def merkle_rows(n: int, runs: int) -> list[str]:
+    rows = []
+    for backend in ("postgresql", "sqlite"):
+        s = merkle_cost.measure(backend, n, 500, runs)
+        rows.append(ratio_row(f"Merkle log, {backend}: completions/s with logging and sealing "
+                              f"on ÷ off (gunicorn, 2 clients, 500/batch), N={n:,}",
+                              s["on"], s["off"], "—"))
+        rows.append(f"| … seal of {s['leaves'].median:,.0f} leaves, {backend} | "
+                    f"{spread(s['seal'], 2)} s | — |")
     return rows
 
 

@@ -25,7 +25,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,8 +39,6 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ZIBO = "370300"
-FILED_AT = datetime(2025, 6, 10, 2, tzinfo=UTC)
 FIRST_DAY = date(2025, 6, 20)
 HOURS = "8.0"
 
@@ -82,13 +79,6 @@ def durable_cluster():
 # --- the world ----------------------------------------------------------------------------
 
 
-def id_number(i: int) -> str:
-    from ledger import identity
-
-    first17 = f"370303{date(1970, 1, 1) + timedelta(days=i // 1000):%Y%m%d}{i % 1000:03d}"
-    return first17 + identity.check_character(first17)
-
-
 def project_days(k: int) -> list[str]:
     start = FIRST_DAY + timedelta(days=3 * k)
     return [(start + timedelta(days=d)).isoformat() for d in range(2)]
@@ -101,11 +91,10 @@ def build_world(projects_wanted: int, clock_file: Path) -> dict:
 
     from api.db import db, ledger_context
     from app import MIGRATIONS, create_app
-    from ledger.actors import Role
     from ledger.clock import SandboxClock
-    from ledger.services import bases, clients, projects
-    from ledger.services.jurisdictions import ensure_jurisdictions
-    from ledger.standing import EventType, StandingEvent
+    from ledger.services import clients, projects
+
+    from .harness import FILED_AT, recognised_base
 
     clock = SandboxClock(clock_file)
     clock.set(FILED_AT)
@@ -113,18 +102,7 @@ def build_world(projects_wanted: int, clock_file: Path) -> dict:
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         ctx = ledger_context()
-        ensure_jurisdictions(ctx)
-        ctx.session.commit()
-        reg_client, _ = clients.create_client(ctx, role=Role.REGULATOR, name="淄博市人社局",
-                                              jurisdiction=ZIBO)
-        regulator = clients.actor_for_client(reg_client)
-        base = bases.register_base(ctx, regulator, bases.NewBase(
-            name="淄博基地", level="municipal", jurisdiction=ZIBO, host_unit="建设单位",
-            supervising_unit="主管部门", registry_number="ZB-CRASH",
-            scope_subjects=["public", "professional"], scope_fields=[]))
-        bases.append_standing_event(ctx, regulator, base.id,
-                                    StandingEvent(EventType.RECOGNISED, date(2025, 1, 1)))
-        lms, secret = clients.create_client(ctx, role=Role.BASE, name="LMS", base_id=base.id)
+        regulator, base, lms, secret = recognised_base(ctx)
         project_ids = []
         for k in range(projects_wanted):
             days = project_days(k)
@@ -158,8 +136,10 @@ class Tally:
 
 
 def batches(world: dict, people: int, size: int, seed: int) -> list[tuple[str, bytes]]:
+    from tests.scale import id_number, professional_name
+
     items = [{"external_id": f"p{i}-j{k}", "project_id": project_id,
-              "id_number": id_number(i), "name": f"学员{i:05d}", "hours": HOURS,
+              "id_number": id_number(i), "name": professional_name(i), "hours": HOURS,
               "subject": "professional", "training_dates": project_days(k),
               "assessment": "passed"}
              for i in range(people) for k, project_id in enumerate(world["projects"])]
@@ -366,12 +346,6 @@ def verify_command_step(env: dict) -> str:
 # --- the run ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(port: int, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -405,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         ["redis-server", "--port", "0", "--unixsocket", str(workdir / "redis.sock"),
          "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
          "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from .harness import free_port
+
     port = free_port()
     env = {**os.environ, "DATABASE_URL": cluster.create_database("ledger_crash"),
            "LEDGER_INSTANCE": str(workdir / "instance"),

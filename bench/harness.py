@@ -25,18 +25,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from flask_migrate import upgrade
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from api.db import db, ledger_context
 from app import MIGRATIONS, create_app
-from ledger.actors import Role
+from ledger.actors import Actor, Role
 from ledger.clock import FixedClock
-from ledger.services import bases, clients, projects
+from ledger.services import Context, bases, clients, log, projects
 from ledger.services.jurisdictions import ensure_jurisdictions
 from ledger.standing import EventType, StandingEvent
+from ledger.store import Entry, LogLeaf, Professional
 from tests import scale
 from tests.pgcluster import Cluster, find_bindir
 
@@ -102,8 +105,9 @@ def database(backend: str) -> Iterator[Database]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def make_app(db_: Database, clock: FixedClock):
-    return create_app({**db_.app_config, "CLOCK": clock})
+def make_app(db_: Database, clock: FixedClock, **config: object):
+    """The app in this process; ``config`` adds settings (e.g. LEDGER_LOG=False)."""
+    return create_app({**db_.app_config, "CLOCK": clock, **config})
 
 
 @dataclass
@@ -117,23 +121,30 @@ class World:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+def recognised_base(ctx: Context) -> tuple[Actor, Any, Any, str]:
+    """A regulator, a recognised numbered base and its LMS client, in 淄博 (370300):
+    (the regulator, the base, the LMS client, its secret)."""
+    ensure_jurisdictions(ctx)
+    ctx.session.commit()
+    regulator_client, _ = clients.create_client(
+        ctx, role=Role.REGULATOR, name="淄博市人社局", jurisdiction=ZIBO)
+    regulator = clients.actor_for_client(regulator_client)
+    base = bases.register_base(ctx, regulator, bases.NewBase(
+        name="淄博基地", level="municipal", jurisdiction=ZIBO, host_unit="淄博基地建设单位",
+        supervising_unit="主管部门", registry_number="ZB-001",
+        scope_subjects=["public", "professional"], scope_fields=[]))
+    bases.append_standing_event(ctx, regulator, base.id,
+                                StandingEvent(EventType.RECOGNISED, date(2025, 1, 1)))
+    lms, secret = clients.create_client(ctx, role=Role.BASE, name="LMS", base_id=base.id)
+    return regulator, base, lms, secret
+
+
 def build_world(app) -> World:
     """A regulator, a recognised numbered base, its LMS client, an accepted project and
     a committee, all in 淄博 (370300)."""
     with app.app_context():
         ctx = ledger_context()
-        ensure_jurisdictions(ctx)
-        ctx.session.commit()
-        regulator_client, _ = clients.create_client(
-            ctx, role=Role.REGULATOR, name="淄博市人社局", jurisdiction=ZIBO)
-        regulator = clients.actor_for_client(regulator_client)
-        base = bases.register_base(ctx, regulator, bases.NewBase(
-            name="淄博基地", level="municipal", jurisdiction=ZIBO, host_unit="淄博基地建设单位",
-            supervising_unit="主管部门", registry_number="ZB-001",
-            scope_subjects=["public", "professional"], scope_fields=[]))
-        bases.append_standing_event(ctx, regulator, base.id,
-                                    StandingEvent(EventType.RECOGNISED, date(2025, 1, 1)))
-        lms, secret = clients.create_client(ctx, role=Role.BASE, name="LMS", base_id=base.id)
+        regulator, base, lms, secret = recognised_base(ctx)
         project = projects.file_project(ctx, clients.actor_for_client(lms), base.id,
                                         projects.NewProject(
             title="建筑工程新技术研修班", subject="professional", field="工程",
@@ -157,18 +168,47 @@ def connect(db_: Database):
     return psycopg.connect(dbname=url.database, user=url.username, **url.query)
 
 
-def _write_cohort(db_: Database, cohort: scale.Cohort) -> None:
+def _write_cohort(db_: Database, cohort: scale.Cohort, logged: bool) -> None:
     conn = connect(db_)
     try:
         scale.write(conn, cohort)
     finally:
         conn.close()
+    if logged:
+        log_and_seal(db_)
 
 
-def write_cohort(db_: Database, cohort: scale.Cohort) -> None:
-    """Generate a cohort in a child process, so that this one's RSS stays as it was."""
+def log_and_seal(db_: Database, chunk: int = 10_000) -> None:
+    """Write the Merkle leaves the app would have written for the professionals and
+    entries generated without it (tests/scale.py writes rows only), then seal them all.
+
+    A committee verification proves every entry in a signed checkpoint, and refuses a
+    professional whose rows have no leaves; the generated rows are the newest of their
+    tables, so each kind resumes after its last leaf."""
+    app = make_app(db_, FixedClock(AFTER_TRAINING))
+    with app.app_context():
+        ctx = ledger_context()
+        for kind, table in (("professional", Professional.__table__),
+                            ("entry", Entry.__table__)):
+            last = ctx.session.scalar(select(func.max(LogLeaf.ref_id))
+                                      .where(LogLeaf.kind == kind)) or 0
+            while rows := [dict(r) for r in ctx.session.execute(
+                    select(table).where(table.c.id > last).order_by(table.c.id)
+                    .limit(chunk)).mappings()]:
+                log.record(ctx, kind, rows)
+                ctx.session.commit()
+                last = rows[-1]["id"]
+        while log.seal(ctx, limit=20 * chunk) is not None:  # bounded memory per seal
+            pass
+        db.session.remove()
+        db.engine.dispose()
+
+
+def write_cohort(db_: Database, cohort: scale.Cohort, logged: bool = False) -> None:
+    """Generate a cohort in a child process, so that this one's RSS stays as it was;
+    ``logged``: with its Merkle leaves, sealed, as the app would have logged it."""
     child = multiprocessing.get_context("spawn").Process(target=_write_cohort,
-                                                         args=(db_, cohort))
+                                                         args=(db_, cohort, logged))
     child.start()
     child.join()
     if child.exitcode != 0:
@@ -178,6 +218,7 @@ def write_cohort(db_: Database, cohort: scale.Cohort) -> None:
 # --- gunicorn ------------------------------------------------------------------------
 
 WSGI = """
+import json
 import os
 from datetime import datetime
 from app import create_app
@@ -185,20 +226,23 @@ from ledger.clock import FixedClock
 app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URL"],
                   "JWT_KEY_PATH": os.environ["BENCH_JWT_KEY_PATH"],
                   "ID_HASH_KEY": os.environ["BENCH_ID_HASH_KEY"],
-                  "CLOCK": FixedClock(datetime.fromisoformat(os.environ["BENCH_NOW"]))})
+                  "CLOCK": FixedClock(datetime.fromisoformat(os.environ["BENCH_NOW"])),
+                  **json.loads(os.environ.get("BENCH_CONFIG", "{}"))})
 """
 
 
 @contextmanager
 def gunicorn(db_: Database, now: datetime = AFTER_TRAINING, workers: int = 2,
-             threads: int = 4) -> Iterator[int]:
+             threads: int = 4, config: dict[str, object] | None = None) -> Iterator[int]:
     """The app served by gunicorn as in production (gthread workers, keep-alive), with
-    settings from this command line rather than any gunicorn.conf.py; yields the port."""
+    settings from this command line rather than any gunicorn.conf.py; yields the port.
+    ``config`` (JSON-able) adds app settings, as make_app's keywords do."""
     (db_.tmp / "bench_wsgi.py").write_text(WSGI)
     port = free_port()
     env = {**os.environ, "BENCH_DATABASE_URL": db_.url,
            "BENCH_JWT_KEY_PATH": str(db_.tmp / "jwt.pem"), "BENCH_ID_HASH_KEY": ID_HASH_KEY,
-           "BENCH_NOW": now.isoformat(), "PYTHONPATH": f"{db_.tmp}:{ROOT}"}
+           "BENCH_NOW": now.isoformat(), "BENCH_CONFIG": json.dumps(config or {}),
+           "PYTHONPATH": f"{db_.tmp}:{ROOT}"}
     command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--worker-class", "gthread", "--threads",
                str(threads), "--keep-alive", "30", "--timeout", "600", "--log-level",

@@ -1,7 +1,8 @@
 """Committee verification latency (PostgreSQL) as the journal grows, and for one long chain.
 
 A fresh database, its journal generated with COPY by tests/scale.py (real ID numbers
-and keyed hashes, in 淄博): one professional with 10,000 entries over ten years, then
+and keyed hashes, in 淄博), then its Merkle leaves written and sealed (a verification
+proves each entry in the signed tree): one professional with 10,000 entries over ten years, then
 professionals with four credits each up to each size in ``--sizes`` (their entries,
 besides the long chain's).
 At each size, the app under gunicorn, one committee client on a keep-alive connection,
@@ -93,12 +94,14 @@ def measure(sizes: list[int], requests: int, runs: int) -> dict[int, tuple[Laten
                                 dates, id_key=KEY, jurisdiction=harness.ZIBO)
 
         # The long chain is professional 1: the world has no professionals of its own.
-        harness.write_cohort(db_, cohort(1, LONG, [date(y, 6, 21) for y in range(2016, 2026)]))
+        harness.write_cohort(db_, cohort(1, LONG, [date(y, 6, 21) for y in range(2016, 2026)]),
+                             logged=True)
         entries, first = LONG, 2
         for size in sizes:
             more = max(0, size - (entries - LONG)) // 4  # sizes count the others' entries
             harness.write_cohort(db_, cohort(more, 4, [date(2023, 6, 21), date(2024, 6, 21),
-                                                       date(2025, 3, 21), date(2025, 6, 21)]))
+                                                       date(2025, 3, 21), date(2025, 6, 21)]),
+                                 logged=True)
             entries += more * 4
             last = first + (entries - LONG) // 4 - 1
             many, long = _at_size(db_, world, (first, last), requests, runs, rng, entries)
