@@ -68,6 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         ENABLED_DRAFTS=os.environ.get("LEDGER_ENABLED_DRAFTS", ""),
         CLOCK=(SandboxClock(os.environ["LEDGER_SANDBOX_CLOCK"])
                if os.environ.get("LEDGER_SANDBOX_CLOCK") else SystemClock()),
+        # Where people open the ledger: attestations' and transcripts' QR codes point here.
+        PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         API_TITLE="Xueshi Ledger 学时账本",
         API_VERSION="1.0.0",
         OPENAPI_VERSION="3.0.3",

@@ -126,7 +126,7 @@ def create_demo() -> dict:
     reading.register_professional(ctx, as_regulator, DEMO_PROFESSIONAL["id_number"],
                                   DEMO_PROFESSIONAL["name"], DEMO_JURISDICTION,
                                   DEMO_PROFESSIONAL["password"])
-    host = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    host = current_app.config["PUBLIC_URL"]
     return {
         "regulator": {"client_id": regulator.client_id, "client_secret": regulator_secret,
                       "jurisdiction": DEMO_JURISDICTION},

@@ -18,4 +18,4 @@ def ledger_context() -> Context:
     return Context(session=db.session, clock=ext["ledger_clock"],
                    policies=ext["ledger_policies"], id_key=ext["ledger_id_key"],
                    signer=ext.get("ledger_keyset"),
-                   public_url=current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000"))
+                   public_url=current_app.config["PUBLIC_URL"])

@@ -47,7 +47,19 @@ REASONS: dict[str, str] = {
     "hours_exceed_filing": "报送{hours}学时，本项目已登记{already_credited}学时，"
                            "超过备案的{filed_hours}学时。",
     "subject_mismatch": "报送的科目与备案的科目不一致。",
-    "hours_exceed_daily_cap": "{days}天报送{hours}学时，超过每天{daily_cap}学时的上限。",
+    "hours_exceed_daily_cap": "{days}：每人每天最多{daily_cap}学时（各基地合计），这几天已登记"
+                              "{already_credited_on_days}学时；本次报送{hours}学时，"
+                              "登记{credited_hours}学时。",
+    "one_off_lead_time_exception": "该项目开班前{working_days}个工作日才备案"
+                                   "（一般应提前{required}个），人社部门于{exception_decided_on}准予例外：{exception_reason}。",
+    "hours_exceed_attendance": "报送{hours}学时，但考勤记录（{minutes}分钟）只折合{earned}学时，"
+                               "不予登记；请基地撤回后按实际出勤重新报送。",
+    "attendance_below_minimum": "出勤折合{earned}学时，未达到备案{filed_hours}学时的最低比例"
+                                "{share_min}。",
+    "attendance_overlap": "同一时段您在另一基地也有面授考勤记录，暂缓登记，"
+                          "待人社部门核实后重新判定。",
+    "attendance_overlap_upheld": "人社部门核实该时段与另一基地的面授重叠，不予登记学时。",
+    "draft_advisory": "征求意见稿（尚未施行）对此的看法，仅供参考，不影响登记结果。",
     "hours_exceed_minutes": "实际学习{minutes}分钟，按每学时{minutes_per_xueshi}分钟只折合"
                             "{earned}学时，少于报送的{hours}学时。",
     "base_not_numbered": "该基地没有统一编号，在未编号基地参加的培训不计学时。",

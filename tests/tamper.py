@@ -73,7 +73,8 @@ def rewrite_entries(rows: list[dict[str, Any]], *, truncate: bool = False) -> No
                 everyone = [dict(r) for r in conn.execute(
                     text(f"SELECT {cols} FROM entry ORDER BY id")).mappings()]
                 by_id = {r["id"]: _bind(r) for r in rows}
-                conn.execute(text("TRUNCATE entry"))  # row triggers do not fire
+                # Row triggers do not fire; the feed's rows go with it, as an insider's would.
+                conn.execute(text("TRUNCATE entry CASCADE"))
                 for r in everyone:
                     conn.execute(text(f"INSERT INTO entry ({cols}) VALUES ({values})"),
                                  by_id.get(r["id"], r))

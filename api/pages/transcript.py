@@ -13,7 +13,7 @@ from ..db import ledger_context
 
 
 def public_url() -> str:
-    return current_app.config.get("PUBLIC_URL", attestations.DEFAULT_PUBLIC_URL).rstrip("/")
+    return current_app.config["PUBLIC_URL"].rstrip("/")
 
 
 def transcript_data(actor: Actor, year_from: int, year_to: int) -> dict[str, Any]:

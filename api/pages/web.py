@@ -217,7 +217,6 @@ def hours(value: Any) -> str:
 def init_app(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):  # Flask's default is None
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _secret_key(app)
-    app.config.setdefault("PUBLIC_URL", os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"))
     app.config.update(
         SESSION_COOKIE_NAME="xueshi_session",
         SESSION_COOKIE_SECURE=True,

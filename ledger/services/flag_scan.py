@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..store import Attendance, Entry, Posting, Project, TrainingBase
+from ..store import Attendance, Posting, Project, TrainingBase
 from .context import Context
 from .flags import raise_flag
 
@@ -118,19 +118,18 @@ def _identical_batches(ctx, bases, projects) -> list[dict[str, Any]]:
 
 
 def _overfull_days(ctx, bases, people: set[int]) -> list[dict[str, Any]]:
-    """More in a person's day than the day holds: credited 学时 across every base, spread
-    evenly over each posting's training days at the national default of 45 minutes a
-    学时, past 24 hours. (Cross-base overlaps of recorded sessions are the overlap flag.)"""
+    """More in a person's day than the day holds: the 学时 bases *claimed* across every base
+    (every posting not voided, credited or not: the daily cap keeps the excess from
+    crediting, but the claim itself is the evidence of 乱办班), spread evenly over each
+    posting's training days at the national default of 45 minutes a 学时, past 24 hours.
+    (Cross-base overlaps of recorded sessions are the overlap flag.)"""
     if not people:
         return []
     minutes: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
     sources: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
     base_of: dict[tuple[int, date], int] = {}
-    live = set(ctx.session.scalars(select(Entry.posting_id).where(
-        Entry.professional_id.in_(people)).group_by(Entry.posting_id)
-        .having(func.sum(Entry.hours) > 0)))
     for posting in ctx.session.scalars(select(Posting).where(
-            Posting.professional_id.in_(people), Posting.id.in_(live))):
+            Posting.professional_id.in_(people), Posting.status != "voided")):
         days = posting.training_dates
         share = Decimal(posting.hours) * 45 / len(days)
         for day in days:

@@ -79,7 +79,9 @@ def test_revoking_seventy_thousand_credits_reverses_each_once_and_keeps_every_ch
         revoked = world.call("POST", f"/v1/bases/{base}/standing-events", world.regulator,
                              json={"type": "revoked", "effective_on": "2025-07-03",
                                    "void_from": VOID_FROM.isoformat(), "misconduct": True,
-                                   "reason": "只收费不培训"})
+                                   "reason": "只收费不培训",
+                                   "document_number": "淄人社字〔2025〕99号",
+                                   "basis": "淄博 第二十四条：乱办班、只收费不培训"})
     assert revoked.status_code == 201, revoked.get_json()
 
     assert widest[0] < 2 * 5_000 + 16  # a chunk's worth, not the credits'

@@ -27,7 +27,9 @@ def credit_two_people(world) -> None:
     projects = [world.accepted_project(title=f"研修班 {i}") for i in range(3)]
     world.clock.set(datetime(2025, 6, 23, 2, 0, tzinfo=UTC))
     for i, project in enumerate(projects):
-        receipt = world.post(world.item(project, external_id=f"c-{i}")).get_json()["receipts"]
+        # Three classes on the same days: 6 学时 each stays inside a day's cap (8 a day).
+        receipt = world.post(world.item(project, external_id=f"c-{i}", hours="6.0")
+                             ).get_json()["receipts"]
         assert receipt[0]["status"] == "credited", receipt
     other = world.post(world.item(projects[0], external_id="o-1", id_number=ANOTHER,
                                   name="王五")).get_json()["receipts"][0]
@@ -63,9 +65,9 @@ def test_changed_hours_with_recomputed_hashes_are_named(world, runner):
     assert status == 1
     found = codes(report)
     assert found == [
-        ("entry_changed", f"entry {rows[1]['id']} (professional 1, seq 2, credit 24)"),
-        ("entry_relinked", f"entry {rows[2]['id']} (professional 1, seq 3, credit 24)")]
-    assert "hours '24' -> '34'" in report["findings"][0]["detail"]
+        ("entry_changed", f"entry {rows[1]['id']} (professional 1, seq 2, credit 6)"),
+        ("entry_relinked", f"entry {rows[2]['id']} (professional 1, seq 3, credit 6)")]
+    assert "hours '6' -> '16'" in report["findings"][0]["detail"]
 
 
 def test_a_deleted_last_entry_is_named(world, runner):
@@ -77,7 +79,7 @@ def test_a_deleted_last_entry_is_named(world, runner):
 
     assert status == 1
     assert codes(report) == [("entry_deleted", f"entry {last['id']} (professional 1, seq 3, "
-                                               "credit 24)")]
+                                               "credit 6)")]
 
 
 def test_a_forged_credit_with_a_valid_chain_hash_is_named(world, runner):

@@ -17,12 +17,17 @@ from ledger.services.keyset import ed25519_verify, public_raw
 ROW = {"id": 1, "base_id": 2, "type": "revoked", "effective_on": date(2025, 7, 1),
        "due_on": None, "void_from": date(2025, 6, 1), "term_end": None, "misconduct": True,
        "reason": "乱收费", "recorded_at": datetime(2025, 7, 1, 2, tzinfo=UTC),
-       "recorded_by": 3, "recorded_by_job": None}
+       "recorded_by": 3, "recorded_by_job": None, "document_number": "威人社字〔2025〕1号",
+       "basis": "威海 第二十条"}
 
 
 def test_the_encoding_is_sorted_compact_utf8_json():
     data = leaves.encode("standing_event", ROW)
-    assert data.startswith(b'{"leaf":"standing_event","row":{"base_id":2,"due_on":null,')
+    assert data.startswith(b'{"leaf":"standing_event","row":{"base_id":2,"basis":"')
+    assert data.endswith(b'},"v":2}')
+    # An old leaf keeps verifying under the field list it was written with.
+    first = leaves.encode("standing_event", ROW, version=1)
+    assert b'"basis"' not in first and first.endswith(b'},"v":1}')
     assert "乱收费".encode() in data and b", " not in data
     assert leaves.decode(data)["row"]["recorded_at"] == "2025-07-01T02:00:00+00:00"
 
