@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, select
 
 from .. import canonical
 from ..journal import GENESIS, entry_hash
 from ..store import Entry
 from . import log
 from .context import Context
+from .rows import inserted_ids
 
 
 class Chains:
@@ -53,18 +54,16 @@ class Chains:
 
 
 def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
-    """Append many entries with one executemany; return them, with their ids, in order.
+    """Append many entries in one round; return them, with their ids, in order.
 
-    (professional_id, seq) is unique, so it finds the ids again in one query.
+    The ids come from the insert itself (ledger/services/rows.py), not from selecting
+    the rows again by (professional_id, seq).
     """
     if not rows:
         return []
-    ctx.session.execute(insert(Entry), rows)
-    keys = [(row["professional_id"], row["seq"]) for row in rows]
-    ids = {(pid, seq): entry_id for entry_id, pid, seq in ctx.session.execute(
-        select(Entry.id, Entry.professional_id, Entry.seq)
-        .where(tuple_(Entry.professional_id, Entry.seq).in_(keys)))}
-    written = [SimpleNamespace(**row, id=ids[key]) for row, key in zip(rows, keys, strict=True)]
+    ids = inserted_ids(ctx, Entry, rows)
+    written = [SimpleNamespace(**row, id=entry_id) for row, entry_id in zip(rows, ids,
+                                                                             strict=True)]
     # Each entry's Merkle-log leaf, in this transaction (ORM appends get theirs at flush).
     log.record(ctx, "entry", written)
     return written
