@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from .context import Context
 
@@ -16,8 +16,8 @@ def inserted_ids(ctx: Context, model: Any, rows: Sequence[dict[str, Any]]) -> li
     No row is selected again to learn its id, and the ORM's per-row bookkeeping (most
     of a batch's insert cost) is skipped: these are Core statements on pre-built rows.
 
-    - PostgreSQL: a multi-row INSERT … RETURNING with ``sort_by_parameter_order``
-      (SQLAlchemy's insertmanyvalues), so each returned id is matched to its row.
+    - PostgreSQL: ids taken from the table's sequence up front (nextval is atomic, so
+      concurrent writers never share one), then one executemany.
     - SQLite: RETURNING is only ordered for one row per statement, which costs a round
       per row; instead the ids are given up front, as SQLite itself would give them
       (the largest rowid plus one: the tables have no AUTOINCREMENT), and the rows go
@@ -34,6 +34,11 @@ def inserted_ids(ctx: Context, model: Any, rows: Sequence[dict[str, Any]]) -> li
         session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids,
                                                                              strict=True)])
         return ids
-    result = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows))
-    return list(result.scalars())
+    # PostgreSQL: the ids from the table's sequence first, then a plain executemany. A
+    # multi-row INSERT … RETURNING with sort_by_parameter_order is one statement but took
+    # 0.3 s per 1000 rows here (an INSERT … SELECT … ORDER BY over 7000 cast parameters).
+    ids = sorted(session.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+             "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}).scalars())
+    session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
