@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 # The ID key, or the ring of keys it became through rotations (oldest first).
@@ -32,31 +33,61 @@ def check_character(first17: str) -> str:
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
+@dataclass(frozen=True)
+class Checked:
+    """An ID number normalised and checked once; ``problems(on)`` for any day.
+
+    A batch asks about one number on the first training day and on today: the parse,
+    the weighted sum and the birth date are the same for both, so they are done once.
+    """
+
+    number: str  # normalised
+    born: date | None
+    fatal: str | None = None  # length or characters: nothing else is checked
+    birth_problem: str | None = None  # not a date, or before 1900
+    check_problem: str | None = None
+
+    def problems(self, on: date | None = None) -> list[str]:
+        if self.fatal is not None:
+            return [self.fatal]
+        found: list[str] = []
+        if self.birth_problem is not None:
+            found.append(self.birth_problem)
+        elif on is not None and self.born is not None and self.born > on:
+            found.append(f"birth date {self.born} is after {on}")
+        if self.check_problem is not None:
+            found.append(self.check_problem)
+        return found
+
+
+def check(raw: str) -> Checked:
+    number = normalize(raw)
+    if len(number) != 18:
+        return Checked(number, None, fatal=f"has {len(number)} characters, 18 required")
+    if not (number.isascii() and number[:17].isdigit()
+            and (number[17].isdigit() or number[17] == "X")):
+        return Checked(number, None, fatal="must be 17 digits and a digit or X")
+    born: date | None = None
+    birth_problem = None
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        if born.year < 1900:
+            birth_problem = "birth date before 1900"
+    except ValueError:
+        birth_problem = f"birth date {number[6:14]} is not a date"
+    expected = check_character(number[:17])
+    check_problem = (f"check character is {number[17]}, expected {expected}"
+                     if number[17] != expected else None)
+    return Checked(number, born, None, birth_problem, check_problem)
+
+
 def problems(raw: str, on: date | None = None) -> list[str]:
     """What is wrong with an ID number; an empty list means valid.
 
     GB 11643-1999 4.2: the birth-date code is the holder's date of birth, so it cannot lie
     after ``on`` (a training date, or for a registration, today).
     """
-    number = normalize(raw)
-    if len(number) != 18:
-        return [f"has {len(number)} characters, 18 required"]
-    if not (number.isascii() and number[:17].isdigit()
-            and (number[17].isdigit() or number[17] == "X")):
-        return ["must be 17 digits and a digit or X"]
-    found: list[str] = []
-    try:
-        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-        if born.year < 1900:
-            found.append("birth date before 1900")
-        elif on is not None and born > on:
-            found.append(f"birth date {born} is after {on}")
-    except ValueError:
-        found.append(f"birth date {number[6:14]} is not a date")
-    expected = check_character(number[:17])
-    if number[17] != expected:
-        found.append(f"check character is {number[17]}, expected {expected}")
-    return found
+    return check(raw).problems(on)
 
 
 def is_valid(raw: str, on: date | None = None) -> bool:

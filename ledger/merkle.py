@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
@@ -51,18 +52,19 @@ def root_of(leaves: Sequence[bytes]) -> bytes:
 
 # A subtree's hash: subtree(start, end) = MTH(D[start:end]).
 Subtree = Callable[[int, int], bytes]
+Node = TypeVar("Node")
 
 
 def subtree_from(leaves: Sequence[bytes]) -> Subtree:
     return lambda start, end: root_of(leaves[start:end])
 
 
-def inclusion_path(index: int, size: int, subtree: Subtree) -> list[bytes]:
+def inclusion_path(index: int, size: int, subtree: Callable[[int, int], Node]) -> list[Node]:
     """PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in a tree of
-    ``size`` leaves."""
+    ``size`` leaves, made of what ``subtree`` answers (hashes, or their hex forms)."""
     if not 0 <= index < size:
         raise ProofError(f"leaf {index} is not in a tree of size {size}")
-    path: list[bytes] = []
+    path: list[Node] = []
     start, end = 0, size
     while end - start > 1:
         k = _split(end - start)

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from .. import checkpoint, identity, leaves, merkle
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
-from ..store import AccessLog, Attestation, Entry, LogCheckpoint, LogLeaf, Professional
-from . import asof, grants, integrity, log, tree
+from ..store import AccessLog, Attestation, Entry, LogCheckpoint, Professional
+from . import asof, attest_check, grants, log, tree
 from .context import Context, unit_of_work
 from .keyset import ed25519_verify
-from .reading import Years, _chain, _who, _year_summaries
+from .reading import Years, _who, _year_summaries
 
 TYP = "verification+jwt"
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -87,49 +87,6 @@ def _reach(ctx: Context, actor: Actor, professional_id: int) -> Professional:
     return person
 
 
-def _entries_in(ctx: Context, professional_id: int,
-                size: int) -> list[tuple[Entry, LogLeaf]]:
-    """The professional's entries whose leaves lie in the first ``size`` leaves."""
-    return list(ctx.session.execute(
-        select(Entry, LogLeaf).join(LogLeaf, (LogLeaf.kind == "entry")
-                                    & (LogLeaf.ref_id == Entry.id))
-        .where(Entry.professional_id == professional_id, LogLeaf.idx < size)
-        .order_by(Entry.seq)))
-
-
-def _integrity(ctx: Context, person: Professional, head: LogCheckpoint,
-               pairs: list[tuple[Entry, LogLeaf]]) -> dict[int, list[bytes]]:
-    """Raise record_integrity_failed unless the professional's rows match their leaves and
-    each leaf is proven in the signed checkpoint; return each leaf's audit path."""
-    findings = integrity.professional_findings(ctx, person.id)
-    paths: dict[int, list[bytes]] = {}
-    try:
-        signed = checkpoint.verify(head.note, ctx.signer.note_keys(), ed25519_verify)
-        if signed.size != head.size:
-            raise checkpoint.CheckpointError("the signed size is not the checkpoint's")
-        hashes = tree.Tree(ctx, head.size)
-        for _, leaf in pairs:
-            path = merkle.inclusion_path(leaf.idx, head.size, hashes.subtree)
-            if not merkle.verify_inclusion(leaf.idx, head.size,
-                                           merkle.leaf_hash(leaf.data.encode()), path,
-                                           signed.root):
-                findings.append(integrity.Finding(
-                    "leaf_not_in_checkpoint", f"leaf {leaf.idx} (entry {leaf.ref_id})",
-                    f"no proof of it in the signed tree of size {head.size}"))
-            paths[leaf.idx] = path
-    except checkpoint.CheckpointError as exc:
-        findings.append(integrity.Finding("checkpoint_invalid", f"checkpoint {head.size}",
-                                          str(exc)))
-    except Conflict as exc:
-        findings.append(integrity.Finding("tree_mismatch", f"checkpoint {head.size}",
-                                          exc.message))
-    if findings:
-        raise Conflict("the professional's records fail the integrity check; nothing was "
-                       "signed", code="record_integrity_failed",
-                       findings=[f.as_dict() for f in findings])
-    return paths
-
-
 @unit_of_work()
 def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
            purpose: str, public_url: str, as_of: str | None) -> dict[str, Any]:
@@ -137,14 +94,14 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
     head = asof.resolve(ctx, as_of) if as_of else log.latest(ctx)
     if head is None:
         raise Conflict("the log has no checkpoint yet", code="log_not_sealed")
-    pairs = _entries_in(ctx, person.id, head.size)
-    paths = _integrity(ctx, person, head, pairs)
+    checked = attest_check.check(ctx, person, head)
+    pairs, paths = checked.pairs, checked.paths
     now = ctx.now()
     entries = [e for e, _ in pairs]
     in_years = [e for e in entries if years.first <= e.year <= years.last]
     summaries = _year_summaries(ctx, person, in_years, years)
     code = new_code()
-    chain = asof.chain_at(entries) if as_of else _chain(ctx, person)
+    chain = asof.chain_at(entries) if as_of else attest_check.chain(checked)
     report = {
         "professional": _who(person), "years": summaries, "chain": chain,
         "verified_at": now, "verified_by": {"client_id": actor.subject, "name": actor.name,
@@ -164,7 +121,7 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
                        "note": head.note},
         "proofs_url": f"{public_url}/v1/log/proofs/inclusion?size={head.size}&index=",
         "entries": [{"index": leaf.idx, "data": leaf.data,
-                     "path": [h.hex() for h in paths[leaf.idx]]} for _, leaf in pairs],
+                     "path": paths[leaf.idx]} for _, leaf in pairs],
     }
     jws = sign_jws(ctx.signer, claims)
     ctx.session.add(Attestation(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from .. import canonical
@@ -14,6 +14,7 @@ from ..journal import GENESIS, entry_hash
 from ..store import Entry
 from . import log
 from .context import Context
+from .rows import inserted_ids
 
 
 class Chains:
@@ -64,10 +65,10 @@ def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespac
     """Append many entries in one round; return them, with their ids, in order.
 
     Every writer of entries goes through here. On PostgreSQL, from COPY_FROM rows, the
-    rows go in with COPY under ids taken from the sequence up front; otherwise with a
-    multi-row INSERT whose RETURNING gives the ids in the rows' order. (Re-selecting the
-    ids by (professional_id, seq) was a row-value IN that PostgreSQL answers with a scan:
-    seconds per thousand rows.)
+    rows go in with COPY under ids taken from the sequence up front; otherwise
+    ``rows.inserted_ids`` gives them ids up front and inserts them with one executemany.
+    (Re-selecting the ids by (professional_id, seq) was a row-value IN that PostgreSQL
+    answers with a scan: seconds per thousand rows.)
     """
     if not rows:
         return []
@@ -75,8 +76,7 @@ def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespac
     if connection.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         ids = _copy_entries(ctx, connection, rows)
     else:
-        ids = ctx.session.execute(insert(Entry).returning(Entry.id, sort_by_parameter_order=True),
-                                  rows).scalars().all()
+        ids = inserted_ids(ctx, Entry, rows)
     written = [SimpleNamespace(**row, id=entry_id)
                for row, entry_id in zip(rows, ids, strict=True)]
     # Each entry's Merkle-log leaf, in this transaction (ORM appends get theirs at flush).

@@ -13,7 +13,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from .. import canonical, daycap, identity
 from ..actors import Actor, Role
@@ -21,9 +21,6 @@ from ..errors import Conflict, Invalid, NotFound
 from ..rules import (
     BaseFacts,
     Completion,
-    Filing,
-    FilingStatus,
-    LeadTimeException,
     Outcome,
     Subject,
 )
@@ -33,7 +30,10 @@ from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
+from .ingest import BatchPolicies, Filings, prepare
 from .intake.attendance import AttendanceFacts
+from .receipts import receipt, summary
+from .rows import inserted_ids
 
 MAX_BATCH = 1000
 ZERO = Decimal("0")
@@ -67,13 +67,15 @@ class NewCompletion:
         object.__setattr__(self, "hours", hours)
         object.__setattr__(self, "training_dates", tuple(sorted(set(self.training_dates))))
 
-    def content_hash(self) -> str:
+    def content_hash(self, number: str | None = None) -> str:
         """What makes two postings of one external_id the same completion.
 
         Over the normalised fields, in the same shape as before normalisation, so a
-        completion first posted in canonical form keeps its hash.
+        completion first posted in canonical form keeps its hash. ``number`` is the ID
+        number already normalised, where the caller has it.
         """
-        body = [self.external_id, self.project_id, identity.normalize(self.id_number),
+        number = identity.normalize(self.id_number) if number is None else number
+        body = [self.external_id, self.project_id, number,
                 self.name, canonical.form(self.hours), self.subject,
                 [canonical.form(d) for d in self.training_dates], self.assessment,
                 self.minutes]
@@ -92,23 +94,15 @@ def _keyed(digest: str | None, ctx: Context) -> str:
     return identity.keyed_digest(digest, ctx.id_key) if digest else ""
 
 
-def _filing(project: Project) -> Filing:
-    return Filing(
-        subject=Subject(project.subject), field=project.field, start_on=project.start_on,
-        end_on=project.end_on, hours=project.hours, status=FilingStatus(project.status),
-        submitted_on=project.submitted_on, plan_year=project.plan_year,
-        lead_time_exception=LeadTimeException(
-            project.lead_time_exception == "granted", project.lead_time_exception_reason or "",
-            project.lead_time_exception_on) if project.lead_time_exception else None,
-    )
-
-
 def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[int, Project],
             decisions_for: Sequence[tuple[Posting, Completion]]) -> dict[int, Entry]:
     """Decide each posting, record the outcome and append credit entries.
 
     Returns the credit entry of each credited posting, keyed by posting id.
     """
+    # One batch asks the policy book the same few questions for every item: memoised.
+    ctx = replace(ctx, policies=BatchPolicies(ctx.policies))
+    filing_of = Filings(projects)
     today = ctx.today()
     now = ctx.now()
     credited_so_far = _credited_per_project(ctx, [p for p, _ in decisions_for])
@@ -127,7 +121,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
                            if d in load))
         project = projects[posting.project_id]
         decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
-                                       _filing(project), facts, today)
+                                       filing_of(posting.project_id), facts, today)
         # What the recorded attendance says (issue 11), under the same profile.
         decision = attended.amend(posting, completion, project, ctx.policies.resolve_for_decision(
             base.jurisdiction_code, min(completion.training_dates)), decision)
@@ -140,7 +134,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
         posting.notes = [r.as_dict() for r in decision.notes]
         posting.policy = decision.policy
         posting.decided_at = now
-    _insert_new(ctx, base, [p for p, _ in decisions_for if p.id is None])
+    _insert_new(ctx, [p for p, _ in decisions_for if p.id is None])
     ctx.session.flush()
     credited = [(p, c) for p, c in decisions_for if p.status == Outcome.CREDITED]
     chains = Chains(ctx, (p.professional_id for p, _ in credited))
@@ -159,23 +153,19 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
 POSTING_COLUMNS = [c.key for c in Posting.__table__.columns if c.key != "id"]
 
 
-def _insert_new(ctx: Context, base: TrainingBase, postings: Sequence[Posting]) -> None:
-    """Insert postings received now with one executemany, and give each its id.
+def _insert_new(ctx: Context, postings: Sequence[Posting]) -> None:
+    """Insert postings received now in one round, and give each its id.
 
     They are plain values until here, never added to the session: inserting them one
-    ORM row at a time was most of a batch's cost. (base, external_id) is unique.
+    ORM row at a time was most of a batch's cost. A Core INSERT … RETURNING, in the
+    order of the rows, gives the ids back without selecting them again.
     """
     if not postings:
         return
-    ctx.session.execute(insert(Posting), [
-        {key: getattr(p, key) for key in POSTING_COLUMNS} for p in postings])
-    ids = dict(ctx.session.execute(
-        select(Posting.external_id, Posting.id).where(
-            Posting.base_id == base.id,
-            Posting.external_id.in_([p.external_id for p in postings]))).all())
-    for posting in postings:
-        posting.id = ids[posting.external_id]
-
+    ids = inserted_ids(ctx, Posting, [{key: getattr(p, key) for key in POSTING_COLUMNS}
+                                      for p in postings])
+    for posting, posting_id in zip(postings, ids, strict=True):
+        posting.id = posting_id
 
 
 def _credited_per_project(ctx: Context, postings: Sequence[Posting]
@@ -190,22 +180,6 @@ def _credited_per_project(ctx: Context, postings: Sequence[Posting]
         .where(Entry.professional_id.in_(people), Entry.project_id.in_(projects))
         .group_by(Entry.professional_id, Entry.project_id))
     return {(pid, project): Decimal(total) for pid, project, total in rows}
-
-
-def receipt(posting: Posting, entry: Entry | None, replayed: bool = False) -> dict[str, Any]:
-    return {
-        "external_id": posting.external_id,
-        "posting_id": posting.id,
-        "status": posting.status,
-        "entry_id": entry.id if entry else None,
-        "hours": str(entry.hours) if entry else None,
-        "subject": entry.subject if entry else None,
-        "year": entry.year if entry else None,
-        "reasons": posting.reasons,
-        "notes": posting.notes or [],
-        "policy": posting.policy,
-        "replayed": replayed,
-    }
 
 
 def _credit_entries(ctx: Context, posting_ids: Sequence[int]) -> dict[int, Entry]:
@@ -259,38 +233,43 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     existing = {p.external_id: p for p in session.scalars(
         select(Posting).where(Posting.base_id == base.id,
                               Posting.external_id.in_([i.external_id for i in items])))}
-    clashes = sorted(i.external_id for i in items if i.external_id in existing
-                     and existing[i.external_id].content_hash != _keyed(i.content_hash(), ctx))
+    prepared = [prepare(ctx, i) for i in items]
+    clashes = sorted(p.item.external_id for p in prepared if p.item.external_id in existing
+                     and existing[p.item.external_id].content_hash != p.content_hash)
     if clashes:
         raise Conflict("external_id was received before with other content; void it and post "
                        "under a new external_id", code="external_id_conflict",
                        external_ids=clashes)
 
-    fresh = [i for i in items if i.external_id not in existing]
+    fresh = [p for p in prepared if p.item.external_id not in existing]
     facts = base_facts(ctx, base)  # read before any row is added, so no early autoflush
-    people = _people(ctx, fresh)
+    today = ctx.today()
+    wanted: dict[str, tuple[str, str]] = {}
+    for p in fresh:
+        if not p.checked.problems(today):
+            wanted.setdefault(p.id_hash, (p.id_masked, p.item.name))
+    people = _find_or_create(ctx, wanted)
     now = ctx.now()
     pairs: list[tuple[Posting, Completion]] = []
-    for item in fresh:
+    for p in fresh:
+        item = p.item
         # GB 11643: nobody trains before they are born.
-        problems = tuple(identity.problems(item.id_number, on=min(item.training_dates)))
-        person = people.get(identity.keyed_hash(item.id_number, ctx.id_key)) if not problems \
-            else None
+        problems = tuple(p.checked.problems(p.first_day))
+        person = people.get(p.id_hash) if not problems else None
         # A plain value until _insert_new writes it: cheaper than an ORM object.
         posting = SimpleNamespace(
             id=None, base_id=base.id, external_id=item.external_id, project_id=item.project_id,
             professional_id=person.id if person else None,
-            id_hash=identity.keyed_hash(item.id_number, ctx.id_key),
-            id_masked=identity.mask(item.id_number), name=item.name, hours=item.hours,
-            subject=item.subject, training_dates=sorted(str(d) for d in item.training_dates),
-            trained_from=min(item.training_dates), trained_to=max(item.training_dates),
+            id_hash=p.id_hash, id_masked=p.id_masked, name=item.name, hours=item.hours,
+            subject=item.subject, training_dates=[str(d) for d in item.training_dates],
+            trained_from=item.training_dates[0], trained_to=item.training_dates[-1],
             assessment=item.assessment, minutes=item.minutes,
-            content_hash=_keyed(item.content_hash(), ctx), received_at=now,
+            content_hash=p.content_hash, received_at=now,
             status="received", reasons=[], notes=[], policy=None, decided_at=now,
         )
         completion = Completion(
             hours=item.hours, subject=Subject(item.subject),
-            training_dates=tuple(sorted(item.training_dates)),
+            training_dates=item.training_dates,
             assessment_passed=item.assessment == "passed",
             identity_problems=problems,
             name_matches=_name_matches(person, item.name),
@@ -310,7 +289,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
         else:
             posting = by_external[item.external_id]
             receipts.append(receipt(posting, entries.get(posting.id)))
-    response = {"receipts": receipts, "summary": _summary(receipts)}
+    response = {"receipts": receipts, "summary": summary(receipts)}
     if idempotency_key is not None:
         session.add(IdempotencyRecord(client_id=actor.client_pk, key=idempotency_key,
                                       request_hash=_keyed(body_hash, ctx), status_code=200,
@@ -319,38 +298,42 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     return response
 
 
-def _summary(receipts: Sequence[dict[str, Any]]) -> dict[str, int]:
-    counts = {"credited": 0, "rejected": 0, "held": 0, "voided": 0, "replayed": 0}
-    for r in receipts:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-        counts["replayed"] += r["replayed"]
-    return counts
-
-
 def _name_matches(person: Professional | None, name: str) -> bool:
     """Only a name a regulator registered is authoritative; the name on a posting for
     someone not yet registered is kept with the posting, not checked against another's."""
     return person is None or person.jurisdiction_code is None or person.name == name
 
 
-def _people(ctx: Context, items: Sequence[NewCompletion]) -> dict[str, Professional]:
-    """Professionals by ID hash; those seen for the first time are created from the posting."""
-    wanted: dict[str, NewCompletion] = {}
+def _people(ctx: Context, items: Sequence[Any]) -> dict[str, Any]:
+    """Professionals by ID hash for items with ``id_number`` and ``name`` (attendance);
+    those seen for the first time are created from the item."""
+    today = ctx.today()
+    wanted: dict[str, tuple[str, str]] = {}
     for item in items:
-        if identity.is_valid(item.id_number, on=ctx.today()):
-            wanted.setdefault(identity.keyed_hash(item.id_number, ctx.id_key), item)
+        checked = identity.check(item.id_number)
+        if not checked.problems(today):
+            key = identity.keyed_digest(checked.number.encode(), ctx.id_key)
+            wanted.setdefault(key, (identity.mask(checked.number), item.name))
+    return _find_or_create(ctx, wanted)
+
+
+def _find_or_create(ctx: Context, wanted: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """Professionals by keyed ID hash, from (masked ID, name) by hash; those not found are
+    created, and their identity bindings go into the log. A created one is a plain value
+    (id, name, no jurisdiction), as the rules need it, not an ORM object."""
     if not wanted:
         return {}
-    lookup = select(Professional).where(Professional.id_hash.in_(list(wanted)))
-    found = {p.id_hash: p for p in ctx.session.scalars(lookup)}
-    new = [{"id_hash": key, "id_masked": identity.mask(item.id_number), "name": item.name,
-            "jurisdiction_code": None, "password_hash": None, "created_at": ctx.now()}
-           for key, item in wanted.items() if key not in found]
+    found: dict[str, Any] = {p.id_hash: p for p in ctx.session.scalars(
+        select(Professional).where(Professional.id_hash.in_(list(wanted))))}
+    now = ctx.now()
+    new = [{"id_hash": key, "id_masked": masked, "name": name, "jurisdiction_code": None,
+            "password_hash": None, "created_at": now}
+           for key, (masked, name) in wanted.items() if key not in found]
     if new:
-        # One executemany; the unique id_hash finds them again.
-        ctx.session.execute(insert(Professional), new)
-        found = {p.id_hash: p for p in ctx.session.scalars(lookup)}
-        log.record(ctx, "professional", (found[row["id_hash"]] for row in new))
+        for row, person_id in zip(new, inserted_ids(ctx, Professional, new), strict=True):
+            row["id"] = person_id
+            found[row["id_hash"]] = SimpleNamespace(**row)
+        log.record(ctx, "professional", new)
     return found
 
 

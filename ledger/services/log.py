@@ -54,7 +54,8 @@ def record(ctx: Context, kind: str, rows: Iterable[Any]) -> None:
     now = ctx.now()
     out = [_leaf_row(kind, r, r["id"] if isinstance(r, dict) else r.id, now) for r in rows]
     if out:
-        ctx.session.execute(insert(LogLeaf), out)
+        # Core, not the ORM's bulk path: the rows are built, its per-row bookkeeping is waste.
+        ctx.session.execute(insert(LogLeaf.__table__), out)
 
 
 def record_on(conn: Any, kind: str, rows: Iterable[dict[str, Any]], now: datetime) -> None:

@@ -40,6 +40,7 @@ class Tree:
         if len(self.tiles) != full:
             raise _broken(f"the log holds {len(self.tiles)} of {full} tiles")
         self._blocks: dict[int, list[bytes]] = {}
+        self._levels: dict[int, list[list[bytes]]] = {}
         self._memo: dict[tuple[int, int], bytes] = {}
 
     def block(self, number: int) -> list[bytes]:
@@ -54,6 +55,26 @@ class Tree:
             self._blocks[number] = [bytes.fromhex(h) for _, h in rows]
         return self._blocks[number]
 
+    def levels(self, number: int) -> list[list[bytes]]:
+        """Every node of a complete tile's tree, by level: [leaves, pairs, ..., [root]]."""
+        if number not in self._levels:
+            level = self.block(number)
+            out = [level]
+            while len(level) > 1:
+                level = [merkle.node_hash(level[i], level[i + 1])
+                         for i in range(0, len(level), 2)]
+                out.append(level)
+            self._levels[number] = out
+        return self._levels[number]
+
+    def unproven_blocks(self) -> list[int]:
+        """The complete tiles whose leaves, as read so far, do not hash to the tile's
+        stored hash. Once the root is checked against a signed one, the tiles are proven;
+        this extends the proof to every leaf hash read, so paths built here need no
+        verification one by one."""
+        return sorted(n for n in self._blocks
+                      if n < len(self.tiles) and self.levels(n)[-1][0] != self.tiles[n])
+
     def leaf(self, index: int) -> bytes:
         return self.block(index // TILE)[index % TILE]
 
@@ -67,6 +88,11 @@ class Tree:
         elif start % TILE == 0 and n % TILE == 0:
             # Tiles are perfect subtrees of equal height: MTH over them is MTH over leaves.
             value = merkle.root_of(self.tiles[start // TILE:end // TILE])
+        elif start // TILE == (end - 1) // TILE and n & (n - 1) == 0 and start % n == 0 \
+                and end <= len(self.tiles) * TILE:
+            # An aligned power-of-two range of a complete tile: a node of the tile's tree,
+            # built once for all the paths that pass through the tile.
+            value = self.levels(start // TILE)[n.bit_length() - 1][(start % TILE) // n]
         elif start // TILE == (end - 1) // TILE:
             offset = start % TILE
             value = merkle.root_of(self.block(start // TILE)[offset:offset + n])

@@ -1,0 +1,132 @@
+"""Attestations over many entries (issue 12): the paths are built once from a tree proven
+against the signed root, so they must be exactly RFC 9162's paths and verify alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select, text
+
+from api.db import db, ledger_context
+from ledger import merkle, verify_attestation
+from ledger.services import log
+from ledger.services.attest_check import hex_paths
+from ledger.services.chains import Chains, insert_rows
+from ledger.services.rows import inserted_ids
+from ledger.services.tree import TILE
+from ledger.store import LogLeaf, Posting, Professional
+
+
+class Leaves:
+    """subtree() over in-memory leaves, as tree.Tree answers it from the database."""
+
+    def __init__(self, hashes: list[bytes]):
+        self.subtree = merkle.subtree_from(hashes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=700).flatmap(
+    lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1), max_size=20))))
+def test_the_paths_are_rfc_9162_paths(size_and_indices):
+    size, indices = size_and_indices
+    hashes = [merkle.leaf_hash(str(i).encode()) for i in range(size)]
+    made = hex_paths(Leaves(hashes), indices, size)
+    subtree = merkle.subtree_from(hashes)
+    for index in indices:
+        assert made[index] == [h.hex() for h in merkle.inclusion_path(index, size, subtree)]
+
+
+def credits(world, person_id: int, n: int, tag: str = "many") -> None:
+    """n credit entries of one professional, written as the ingest path writes them."""
+    ctx = ledger_context()
+    now = datetime(2025, 6, 23, 2, tzinfo=UTC)
+    project = world.accepted_project()
+    postings = [{
+        "base_id": world.base_id, "external_id": f"{tag}-{k}", "project_id": project,
+        "professional_id": person_id, "id_hash": "0" * 64, "id_masked": "370***0000",
+        "name": world.person_name, "hours": Decimal("1.0"), "subject": "professional",
+        "training_dates": ["2025-06-20"], "trained_from": date(2025, 6, 20),
+        "trained_to": date(2025, 6, 20), "assessment": "passed", "minutes": None,
+        "content_hash": "0" * 64, "received_at": now, "status": "credited", "reasons": [],
+        "notes": [], "policy": None, "decided_at": now} for k in range(n)]
+    chains = Chains(ctx, [person_id])
+    insert_rows(ctx, [chains.next_row(
+        professional_id=person_id, kind="credit", hours=Decimal("1.0"),
+        subject="professional", year=2025, posting_id=posting_id, base_id=world.base_id,
+        project_id=project, reverses_id=None, policy_version="370300@2025")
+        for posting_id in inserted_ids(ctx, Posting, postings)])
+    ctx.session.commit()
+
+
+def person_id(world) -> int:
+    return db.session.scalar(select(Professional.id).where(
+        Professional.name == world.person_name))
+
+
+def attest(world):
+    return world.call("POST", "/v1/verifications", world.committee, json={
+        "id_number": world.person_id, "name": world.person_name, "year_from": 2025,
+        "year_to": 2025, "purpose": "职称评审"})
+
+
+def test_an_attestation_over_several_tiles_verifies_alone(world):
+    credits(world, person_id(world), 2 * TILE + 37)
+
+    response = attest(world)
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    jwks = world.call("GET", "/.well-known/jwks.json").get_json()
+    done = verify_attestation.verify(body["attestation"], jwks)
+    assert f"inclusion: {2 * TILE + 37} entries proven in the tree, chain unbroken" in done
+    assert body["report"]["years"][0]["total"] == f"{2 * TILE + 37}.0"
+    assert body["report"]["chain"]["length"] == 2 * TILE + 37
+
+
+def test_a_leaf_hash_altered_inside_a_sealed_tile_signs_nothing(world):
+    credits(world, person_id(world), TILE + 5)
+    assert log.seal(ledger_context()) is not None
+    # Another leaf of the first tile, not one of the professional's: only the tile's
+    # proof can tell, since no entry of theirs reads it.
+    victim = db.session.scalar(select(LogLeaf.id).where(
+        LogLeaf.idx < TILE, LogLeaf.kind != "entry").order_by(LogLeaf.idx).limit(1))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            for (name,) in conn.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                    "AND tbl_name = 'log_leaf'")).all():
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
+        conn.execute(text("UPDATE log_leaf SET leaf_hash = :h WHERE id = :id"),
+                     {"h": "ab" * 32, "id": victim})
+    db.session.remove()
+
+    response = attest(world)
+
+    assert response.status_code == 409, response.get_json()
+    body = response.get_json()
+    assert body["code"] == "record_integrity_failed"
+    assert "tree_mismatch" in str(body), body
+
+
+def test_another_professionals_many_entries_do_not_enter_the_attestation(world):
+    other = ledger_context()
+    from ledger.services.completions import _find_or_create
+
+    them = _find_or_create(other, {"f" * 64: ("370***1111", "王五")})["f" * 64]
+    other.session.commit()
+    credits(world, them.id, TILE, tag="theirs")
+    credits(world, person_id(world), 3)
+
+    response = attest(world)
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["report"]["chain"]["length"] == 3
+    leaves = [e["data"] for e in verify_attestation.check_jws(
+        response.get_json()["attestation"], verify_attestation.load_keys(
+            world.call("GET", "/.well-known/jwks.json").get_json()))["entries"]]
+    assert len(leaves) == 3 and all(f'"professional_id":{them.id},' not in d for d in leaves)
