@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from api.pages.chart import hours_chart
 from ledger import rules, wording
 
-RULES_SOURCE = Path(rules.__file__).read_text(encoding="utf-8")
+# The rules are a package (ledger/rules/); every module of it may give reason codes.
+RULES_SOURCE = "\n".join(path.read_text(encoding="utf-8")
+                         for path in sorted(Path(rules.__file__).parent.glob("*.py")))
 
 
 def test_every_reason_code_the_rules_can_give_has_chinese_words():
