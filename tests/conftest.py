@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from api.db import db
@@ -16,6 +17,12 @@ from ledger.clock import FixedClock
 from ledger.store import Base
 
 from .pgcluster import Cluster, find_bindir
+
+# Tests assert behaviour, never wall-clock time: on a loaded 2-core machine a property
+# test's example may take longer than hypothesis's default deadline of 200 ms.
+settings.register_profile("ledger", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ledger")
 
 ID_HASH_KEY = "5a" * 32
 # 2025-06-10 10:00 in Beijing: Zibo 2025 is in force, Weihai 2019 has lapsed.
