@@ -9,7 +9,7 @@ from ledger.services.intake import attendance
 
 from .db import ledger_context
 from .docs import secured
-from .schemas_intake import AttendanceBatchSchema, AttendanceReceiptsSchema
+from .schemas import AttendanceBatchSchema, AttendanceReceiptsSchema
 
 blp = Blueprint("attendance", __name__, url_prefix="/v1",
                 description="Attendance per session: sign-in and sign-out, or online minutes")

@@ -10,7 +10,7 @@ from ledger.services import feed
 
 from .db import ledger_context
 from .docs import secured
-from .schemas_intake import DeliverySchema, FeedPageSchema, FeedQuerySchema
+from .schemas import DeliverySchema, FeedPageSchema, FeedQuerySchema
 
 blp = Blueprint("feed", __name__, url_prefix="/v1/feed",
                 description="A cursor-paged feed of credits and reversals, and its push")

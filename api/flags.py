@@ -9,7 +9,7 @@ from ledger.services import flags
 
 from .db import ledger_context
 from .docs import secured
-from .schemas_intake import FlagQuerySchema, FlagResolutionSchema, FlagScanSchema, FlagSchema
+from .schemas import FlagQuerySchema, FlagResolutionSchema, FlagScanSchema, FlagSchema
 
 blp = Blueprint("flags", __name__, url_prefix="/v1",
                 description="Anomaly flags with their evidence; a flag never changes a credit")

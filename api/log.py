@@ -9,7 +9,7 @@ from ledger.services import attestations, log
 
 from .db import ledger_context
 from .docs import errors
-from .log_schemas import (
+from .schemas import (
     AttestationCheckSchema,
     CheckpointSchema,
     CheckpointsQuerySchema,

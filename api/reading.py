@@ -10,16 +10,14 @@ from ledger.services import asof, attestations, reading
 
 from .db import ledger_context
 from .docs import secured
-from .log_schemas import (
+from .schemas import (
+    AccessLogSchema,
     AsOfYearsQuerySchema,
     AttestedVerificationSchema,
     HoursAsOfSchema,
-    VerificationAsOfRequestSchema,
-)
-from .schemas import (
-    AccessLogSchema,
     ProfessionalCreateSchema,
     ProfessionalSchema,
+    VerificationAsOfRequestSchema,
 )
 
 blp = Blueprint("reading", __name__, url_prefix="/v1",

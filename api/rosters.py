@@ -15,7 +15,7 @@ from ledger.services.intake import roster_files, rosters
 
 from .db import ledger_context
 from .docs import errors, secured
-from .schemas_intake import RosterQuerySchema, RosterTemplateQuerySchema, RosterUploadSchema
+from .schemas import RosterQuerySchema, RosterTemplateQuerySchema, RosterUploadSchema
 
 blp = Blueprint("rosters", __name__, url_prefix="/v1/rosters",
                 description="CSV/XLSX rosters of completions or attendance, with Chinese headers")

@@ -16,7 +16,7 @@ from ledger.services.intake import xapi
 
 from .db import ledger_context
 from .docs import secured
-from .schemas_intake import StatementReceiptSchema
+from .schemas import StatementReceiptSchema
 
 VERSION = "1.0.3"
 blp = Blueprint("xapi", __name__, url_prefix="/v1/xapi",

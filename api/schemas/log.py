@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .schemas import (
+from .reading import (
     HoursSchema,
     VerificationReportSchema,
     VerificationRequestSchema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from .schemas import MAX_ID, Text
+from .common import MAX_ID, Text
 
 
 class AttendanceItemSchema(Schema):
