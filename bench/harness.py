@@ -247,7 +247,13 @@ def gunicorn(db_: Database, now: datetime = AFTER_TRAINING, workers: int = 2,
                "--workers", str(workers), "--worker-class", "gthread", "--threads",
                str(threads), "--keep-alive", "30", "--timeout", "600", "--log-level",
                "warning", "bench_wsgi:app"]  # cwd is the temp dir: no gunicorn.conf.py
-    server = subprocess.Popen(command, env=env, cwd=db_.tmp)
+    with listening(subprocess.Popen(command, env=env, cwd=db_.tmp), port, "gunicorn"):
+        yield port
+
+
+@contextmanager
+def listening(server: subprocess.Popen, port: int, name: str) -> Iterator[int]:
+    """Wait (a minute at most) until ``server`` listens on ``port``; stop it afterwards."""
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -256,7 +262,7 @@ def gunicorn(db_: Database, now: datetime = AFTER_TRAINING, workers: int = 2,
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start") from None
+                    raise SystemExit(f"{name} did not start") from None
                 time.sleep(0.2)
         yield port
     finally:

@@ -15,12 +15,9 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,19 +67,9 @@ def server(workers: int = 2) -> Iterator[int]:
          "--worker-class", "uvicorn.workers.UvicornWorker", "--log-level", "warning",
          "bench_ralph_app:app"], env={**env, "PYTHONPATH": str(tmp)}, cwd=tmp)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("ralph did not start") from None
-                time.sleep(0.2)
-        yield port
+        with harness.listening(process, port, "ralph"):
+            yield port
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
