@@ -1,8 +1,7 @@
-"""regulatory fidelity: lead-time exceptions, decisions' document numbers, receipt notes,
-scope grants
+"""regulatory fidelity: lead-time exceptions, decisions' document numbers, notes, scopes
 
 Revision ID: a7c1e0f1d2b3
-Revises: 802d77cdaca4
+Revises: d8a1b2c3d4e5
 Create Date: 2026-11-23 01:45:00
 
 """

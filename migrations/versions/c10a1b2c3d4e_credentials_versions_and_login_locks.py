@@ -1,7 +1,7 @@
 """credentials versions (tokens die with a reset or rotation) and password lock-outs
 
 Revision ID: c10a1b2c3d4e
-Revises: 802d77cdaca4
+Revises: f11a1b2c3d4e
 Create Date: 2026-11-23 01:40:00
 
 """

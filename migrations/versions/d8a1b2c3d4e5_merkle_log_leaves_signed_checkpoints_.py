@@ -1,7 +1,7 @@
 """merkle log leaves, signed checkpoints, attestations
 
 Revision ID: d8a1b2c3d4e5
-Revises: 802d77cdaca4
+Revises: b10a1d5e7c3f
 Create Date: 2026-11-23 01:30:52.134188
 
 """

@@ -1,7 +1,7 @@
 """activation codes (a professional's first password) and access grants to committees
 
 Revision ID: e9a1c0de0001
-Revises: d8a1b2c3d4e5
+Revises: a7c1e0f1d2b3
 Create Date: 2026-11-23 01:45:00
 
 """

@@ -1,7 +1,7 @@
 """intake: xapi statements, attendance, anomaly flags, feed
 
 Revision ID: f11a1b2c3d4e
-Revises: 802d77cdaca4
+Revises: e9a1c0de0001
 Create Date: 2026-11-23 01:28:33.297165
 
 """

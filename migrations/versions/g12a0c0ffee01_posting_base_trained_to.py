@@ -1,7 +1,7 @@
 """posting by base and training date, for revocations that void credits from a date
 
 Revision ID: g12a0c0ffee01
-Revises: 802d77cdaca4
+Revises: c10a1b2c3d4e
 Create Date: 2026-11-23 01:40:00
 
 """
