@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterator
+from typing import IO
 from urllib.parse import quote
 
 from flask import Response, g
 from flask_smorest import Blueprint
 
+from ledger.actors import Actor
 from ledger.services.intake import roster_files, rosters
 
 from .db import ledger_context
@@ -35,7 +37,7 @@ def _chunks(out) -> Iterator[bytes]:
         out.close()
 
 
-def _attachment(data, fmt: str, name: str) -> Response:
+def attachment(data, fmt: str, name: str) -> Response:
     response = Response(_chunks(data), mimetype=MIMETYPES[fmt])
     # RFC 6266 / 5987: the Chinese file name, with an ASCII fallback
     response.headers["Content-Disposition"] = (
@@ -51,7 +53,7 @@ def _attachment(data, fmt: str, name: str) -> Response:
 def template(query):
     """The roster template: Chinese headers and an example row"""
     fmt, kind = query["format"], query["kind"]
-    return _attachment(io.BytesIO(rosters.template(kind, fmt)), fmt, NAMES[kind] + "模板")
+    return attachment(io.BytesIO(rosters.template(kind, fmt)), fmt, NAMES[kind] + "模板")
 
 
 @blp.route("", methods=["POST"])
@@ -64,14 +66,18 @@ def upload(query, files):
     """Import a roster; answers the same rows with a result column (处理结果)"""
     upload = files["file"]
     fmt = roster_files.format_of(upload.filename or "", query.get("format"))
+    return result_file(g.actor, query["kind"], upload.stream, fmt)
+
+
+def result_file(actor: Actor, kind: str, stream: IO[bytes], fmt: str) -> Response:
+    """Import a roster and answer its result file (the API's upload and the base's page)."""
     out = tempfile.TemporaryFile()  # the result may be as large as the roster
     try:
-        tally = rosters.import_upload(ledger_context(), g.actor, query["kind"], upload.stream,
-                                      fmt, out)
+        tally = rosters.import_upload(ledger_context(), actor, kind, stream, fmt, out)
     except BaseException:
         out.close()
         raise
-    response = _attachment(out, fmt, NAMES[query["kind"]] + "结果")
+    response = attachment(out, fmt, NAMES[kind] + "结果")
     response.headers["X-Roster-Rows"] = str(tally.rows)
     response.headers["X-Roster-Errors"] = str(tally.errors)
     return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import activation, grants
-from . import committee, me, public, web
+from . import base, committee, me, public, web
 
 
 def init_app(app: Flask) -> None:
@@ -19,5 +19,5 @@ def init_app(app: Flask) -> None:
     for module in (activation, grants):
         app.extensions["ledger_api"].register_blueprint(module.blp)
     web.init_app(app)
-    for module in (public, me, committee):
+    for module in (public, me, committee, base):
         app.register_blueprint(module.bp)

@@ -12,7 +12,7 @@ from ledger.services import register as public_register
 
 from ..db import ledger_context
 from ..ratelimit import login_per_address, login_per_credential
-from .web import MESSAGES, form_text, log_in, log_out, new_blueprint
+from .web import MESSAGES, client_login, form_text, log_in, log_out, new_blueprint
 
 bp = new_blueprint("pages", static_folder="static", static_url_path="/static/pages")
 
@@ -101,18 +101,8 @@ def committee_login():
     """A committee logs in with the client credentials it already holds for the API:
     one credential per committee to issue, disable and audit, and every page use lands
     in the access log under the same committee as its API use."""
-    if request.method == "GET":
-        return render_template("pages/committee_login.html")
-    try:
-        actor = clients.authenticate_client(ledger_context(), form_text("client_id", 64),
-                                            request.form.get("client_secret", ""))
-        if actor.role is not Role.COMMITTEE:
-            raise Unauthorized("not a committee", code="invalid_client")
-    except Unauthorized:
-        return render_template("pages/committee_login.html",
-                               error=MESSAGES["invalid_client"]), 401
-    log_in(Role.COMMITTEE, actor.client_pk)
-    return redirect(url_for("committee.form"))
+    return client_login(Role.COMMITTEE, "pages/committee_login.html", "invalid_client",
+                        "committee.form")
 
 
 @bp.route("/logout", methods=["POST"])

@@ -33,7 +33,7 @@ from wtforms import ValidationError
 from ledger.actors import Actor, Role
 from ledger.clock import CHINA
 from ledger.errors import Conflict, Invalid, LedgerError, NotFound, Unauthorized
-from ledger.services.clients import actor_for_client, actor_for_professional
+from ledger.services.clients import actor_for_client, actor_for_professional, authenticate_client
 from ledger.store import Client, Professional
 from ledger.wording import (
     LEVELS,
@@ -48,7 +48,7 @@ from ledger.wording import (
     reversal_text,
 )
 
-from ..db import db
+from ..db import db, ledger_context
 
 SESSION_MINUTES = 30
 # What the pages may load: only the app's own files (no CDN, no inline script).
@@ -77,6 +77,14 @@ MESSAGES = {
     "number_invalid": "请输入整数。",
     "log_not_sealed": "账本尚未形成检查点，请稍后再试。",
     "record_integrity_failed": "该人员的学时记录未通过完整性校验，系统不出具证明，请联系人社部门。",
+    "invalid_base_client": "基地账号或密钥不正确。",
+    "roster_file_missing": "请选择要上传的名单文件。",
+    "roster_kind_unknown": "请选择名单类型：学时名单或考勤名单。",
+    "roster_format_unsupported": "名单文件应为 .csv 或 .xlsx 格式。",
+    "roster_unreadable": "无法读取该文件：CSV 应为 UTF-8 或 GB18030 编码，"
+                         "Excel 应为 .xlsx 工作簿。",
+    "roster_empty": "名单文件是空的。",
+    "roster_columns_missing": "名单缺少必填列，请下载模板，按模板的表头填写后再上传。",
 }
 
 
@@ -182,6 +190,23 @@ def login_required(role: Role, login_endpoint: str):
         return wrapper
 
     return decorate
+
+
+def client_login(role: Role, template: str, error: str, then: str):
+    """A committee's or a base's login with the client id and secret it holds for the
+    API: one credential to issue, disable and audit, and page use lands in the access log
+    under the same client as its API use. Any other role's credentials are refused."""
+    if request.method == "GET":
+        return render_template(template)
+    try:
+        actor = authenticate_client(ledger_context(), form_text("client_id", 64),
+                                    request.form.get("client_secret", ""))
+        if actor.role is not role:
+            raise Unauthorized(f"not a {role} client", code="invalid_client")
+    except Unauthorized:
+        return render_template(template, error=MESSAGES[error]), 401
+    log_in(role, actor.client_pk)
+    return redirect(url_for(then))
 
 
 # --- form values ------------------------------------------------------------------------
