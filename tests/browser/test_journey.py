@@ -12,8 +12,8 @@ from pathlib import Path
 
 import cv2
 from axe_core_python.base import AXE_SCRIPT
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ..pages.helpers import committee_client, credited_and_rejected, pdf_text
@@ -50,7 +50,20 @@ def submit(driver, form_action: str, *, navigates: bool = True) -> None:
     driver.find_element(By.CSS_SELECTOR, f'form[action="{form_action}"] button[type=submit]'
                         ).click()
     if navigates:
-        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(driver, 20).until(_gone(old))
+
+
+def _gone(element):
+    """The old page's root is gone: stale, or (while the next document loads) reported by
+    chromedriver as "Node … does not belong to the document", which staleness_of lets
+    escape as a WebDriverException."""
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one of these
+            return True
+        return False
+    return check
 
 
 def wait_for_file(folder: Path, suffix: str, timeout: float = 20) -> Path:
