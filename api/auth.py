@@ -7,11 +7,7 @@ The signing key is generated on first run into a file outside the database
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import logging
-import os
 import re
 import secrets
 from datetime import timedelta
@@ -21,10 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask, current_app, g, request
-from jwt.algorithms import OKPAlgorithm
 
 from ledger.actors import Actor, Role
 from ledger.errors import Unauthorized
@@ -45,38 +38,12 @@ log = logging.getLogger(__name__)
 
 ALGORITHM = "EdDSA"
 ACCESS_TYP = "at+jwt"  # RFC 9068
-ATTESTATION_TYP = "verification+jwt"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 
 
-class SigningKey:
-    def __init__(self, path: Path):
-        if path.exists():
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            if not isinstance(key, Ed25519PrivateKey):
-                raise RuntimeError(f"{path} does not hold an Ed25519 private key")
-        else:
-            key = Ed25519PrivateKey.generate()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pem = key.private_bytes(serialization.Encoding.PEM,
-                                    serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(pem)
-        self.private = key
-        self.public = key.public_key()
-        public_jwk = json.loads(OKPAlgorithm.to_jwk(self.public))
-        # RFC 7638 thumbprint as the kid: stable for the key, changes when it rotates.
-        canonical = json.dumps({k: public_jwk[k] for k in ("crv", "kty", "x")},
-                               separators=(",", ":"), sort_keys=True)
-        self.kid = base64.urlsafe_b64encode(
-            hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
-        self.jwk = {**public_jwk, "kid": self.kid, "use": "sig", "alg": ALGORITHM}
-
-
-def _key() -> SigningKey:
-    return current_app.extensions["ledger_signing_key"]
+def _key() -> KeySet:
+    """The key set's current key signs tokens, so a rotation moves them too."""
+    return current_app.extensions["ledger_keyset"]
 
 
 def issue_token(actor: Actor, *, client_id: str | None = None) -> tuple[str, int]:
@@ -111,13 +78,6 @@ def issue_token(actor: Actor, *, client_id: str | None = None) -> tuple[str, int
 def scope_for(role: Role) -> str:
     """The one scope a role's tokens carry (RFC 6749 §3.3): the role's name."""
     return str(role)
-
-
-def sign_attestation(payload: dict[str, Any]) -> str:
-    now = ledger_context().now()
-    claims = {"iss": current_app.config["JWT_ISSUER"], "iat": int(now.timestamp()), **payload}
-    return jwt.encode(claims, _key().private, algorithm=ALGORITHM,
-                      headers={"kid": _key().kid, "typ": ATTESTATION_TYP})
 
 
 INVALID = "the access token is not valid"
@@ -219,5 +179,3 @@ def init_app(app: Flask) -> None:
     origin = app.config.get("LOG_ORIGIN") or urlparse(app.config["JWT_ISSUER"]).netloc + "/log"
     keys = KeySet(Path(app.config["JWT_KEY_PATH"]), origin)
     app.extensions["ledger_keyset"] = keys
-    # Tokens are signed with the key set's current key, so a rotation moves them too.
-    app.extensions["ledger_signing_key"] = keys

@@ -16,7 +16,7 @@ from ..errors import Invalid, NotFound
 from ..journal import GENESIS, verify_chain
 from ..policy import NoProfileInForce, Resolved
 from ..store import AccessLog, Entry, Posting, Professional, Project, TrainingBase
-from . import grants, transfers
+from . import transfers
 from .chains import hashed_fields
 from .context import Context, unit_of_work
 from .jurisdictions import require_jurisdiction
@@ -171,42 +171,6 @@ def my_hours(ctx: Context, actor: Actor, year_from: int | None = None,
 def _who(person: Professional) -> dict[str, Any]:
     return {"id_masked": person.id_masked, "name": person.name,
             "jurisdiction": person.jurisdiction_code}
-
-
-@unit_of_work()
-def verify(ctx: Context, actor: Actor, id_number: str, name: str, year_from: int,
-           year_to: int, purpose: str) -> dict[str, Any]:
-    """A committee's verification of a professional registered in its jurisdiction.
-
-    The read is written to the access log before the answer leaves, in one transaction.
-    """
-    actor.require(Role.COMMITTEE)
-    years = Years(year_from, year_to)
-    person = ctx.session.scalar(select(Professional).where(
-        Professional.id_hash == identity.keyed_hash(id_number, ctx.id_key)))
-    if (person is None or person.name != name.strip()
-            or not grants.may_read(ctx, actor, person)):
-        raise NotFound("no professional with that ID number and name in your jurisdiction",
-                       code="professional_not_found")
-    now = ctx.now()
-    report = {
-        "professional": _who(person),
-        "years": _year_summaries(ctx, person, _entries(ctx, person.id, years), years),
-        "chain": _chain(ctx, person),
-        "verified_at": now,
-        "verified_by": {"client_id": actor.subject, "name": actor.name,
-                        "jurisdiction": actor.jurisdiction},
-        "purpose": purpose,
-        "year_from": years.first,
-        "year_to": years.last,
-    }
-    ctx.session.add(AccessLog(
-        professional_id=person.id, client_id=actor.client_pk, accessor_role=str(actor.role),
-        accessor_name=actor.name, purpose=purpose,
-        detail={"kind": "verification", "year_from": years.first, "year_to": years.last},
-        at=now))
-    ctx.session.flush()
-    return report
 
 
 def access_log(ctx: Context, actor: Actor) -> list[AccessLog]:

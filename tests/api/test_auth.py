@@ -76,7 +76,7 @@ def _claims(world, **changes):
 
 
 def _signed(world, claims, headers=None, key=None, algorithm="EdDSA"):
-    signing = world.app.extensions["ledger_signing_key"]
+    signing = world.app.extensions["ledger_keyset"]
     header = {"kid": signing.kid, "typ": "at+jwt", **(headers or {})}
     return jwt.encode(claims, key or signing.private, algorithm=algorithm, headers=header)
 

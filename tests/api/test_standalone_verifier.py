@@ -117,7 +117,7 @@ def test_a_rotated_key_still_verifies_old_attestations(world, runner, tmp_path):
     shared = world.app.extensions["ledger_keyset"]
     shutil.copy(shared.path, tmp_path / "jwt.pem")
     keys = KeySet(tmp_path / "jwt.pem", shared.origin)
-    world.app.extensions["ledger_keyset"] = world.app.extensions["ledger_signing_key"] = keys
+    world.app.extensions["ledger_keyset"] = keys
     token, _, body = attested(world, tmp_path)
     rotated = runner.invoke(args=["ledger", "rotate-key"])
     assert rotated.exit_code == 0, rotated.output

@@ -88,7 +88,7 @@ def _signed(world, **changes):
     token = world.bearer(world.professional)
     claims = jwt.decode(token, options={"verify_signature": False})
     claims.update(changes)
-    key = world.app.extensions["ledger_signing_key"]
+    key = world.app.extensions["ledger_keyset"]
     return jwt.encode(claims, key.private, algorithm="EdDSA",
                       headers={"kid": key.kid, "typ": "at+jwt"})
 
