@@ -13,13 +13,10 @@ import argparse
 import cProfile
 import json
 import pstats
-import shutil
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-from bench.completions import FILED_AT, api_bodies, build_world, make_app
+from bench.completions import api_bodies
+from bench.harness import AFTER_TRAINING, FILED_AT, build_world, database, make_app
 from ledger.clock import FixedClock
 
 
@@ -28,13 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
-    warnings.filterwarnings("ignore", message=".*Decimal objects natively.*")
-    tmp = Path(tempfile.mkdtemp(prefix="bench-profile-"))
-    try:
-        clock = FixedClock(FILED_AT)
-        app = make_app(f"sqlite:///{tmp / 'ledger.sqlite3'}", tmp, clock)
-        world = build_world(app, clock)
+    with database(args.backend) as db_:
+        world = build_world(make_app(db_, FixedClock(FILED_AT)))
+        app = make_app(db_, FixedClock(AFTER_TRAINING))
         client = app.test_client()
         token = client.post("/v1/auth/token", data={
             "grant_type": "client_credentials", "client_id": world.client_id,
@@ -56,8 +51,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"one batch of {size}: {elapsed * 1000:.0f} ms under the profiler "
               f"({size / elapsed:.0f} completions/s)")
         pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
