@@ -15,13 +15,21 @@ from werkzeug.exceptions import RequestEntityTooLarge
 KIB = 1024
 MIB = 1024 * KIB
 
-# The largest legitimate bodies: a 1000-item completion batch is a few hundred KB, an
-# annual plan lists at most a few hundred projects; a token request's fields are at most
-# about 900 characters, which percent-encoded UTF-8 makes at most about 11 KB.
+# The largest legitimate bodies: a 1000-item completion or attendance batch is a few
+# hundred KB; 1000 xAPI statements as Moodle sends them (context activities, platform
+# extensions) about 1.5 MB; an annual plan lists at most a few hundred projects; a roster
+# uploaded in one request ~100 bytes a row, so 16 MiB is some 150,000 rows (larger ones
+# go through `flask ledger import-roster`, which resumes); a token request's fields are
+# at most about 900 characters, which percent-encoded UTF-8 makes at most about 11 KB.
+ROSTER_LIMIT = 16 * MIB
 BODY_LIMITS = {
     "auth.token": 16 * KIB,
     "completions.post_completions": 2 * MIB,
+    "attendance.post_attendance": 2 * MIB,
+    "xapi.post_statements": 4 * MIB,
     "lifecycle.Plans": 1 * MIB,
+    "rosters.upload": ROSTER_LIMIT,
+    "base.roster_upload": ROSTER_LIMIT,
 }
 DEFAULT_BODY_LIMIT = 64 * KIB
 def body_limit(endpoint: str | None) -> int:

@@ -75,6 +75,18 @@ def test_the_template_has_the_chinese_headers(client, fmt):
     assert header[:8] == HEADER
 
 
+def test_a_roster_of_a_thousand_rows_is_within_the_uploads_size(world, after):
+    data = as_csv([row(after, n) for n in range(1000)])
+    assert len(data) > 64 * 1024  # every endpoint without a limit of its own allows 64 KB
+
+    response = upload(world, data)
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.headers["X-Roster-Rows"] == "1000"
+    assert response.headers["X-Roster-Errors"] == "0"
+    assert count(Entry) == 1000
+
+
 def test_bad_rows_get_their_errors_and_good_rows_credit(world, after):
     rows = [row(after, 1), row(after, 2, 学时="abc"), row(after, 3, 项目编号=999),
             row(after, 4, 身份证号="370303198001011230"), row(after, 1),
