@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +13,7 @@ from ledger.xapi import project_registration
 
 from .conftest import AFTER_CLASS
 from .statements import attended, fixture, new_id, send, voiding
+from .test_rosters import person
 
 
 @pytest.fixture
@@ -88,6 +91,32 @@ def test_a_voiding_statement_reverses_the_credit(world, after):
     assert total(world) == "0.0"
     assert send(world, voiding(statement["id"])).status_code == 200  # once is enough
     assert send(world, voiding(void["id"])).get_json()["code"] == "xapi_void_of_void"
+
+
+def test_in_one_batch_a_void_reaches_the_completion_before_it_and_not_the_one_after(world,
+                                                                                    after):
+    # Completions are posted together up to the next statement of another kind; the void
+    # must still find the first one's credit, and the third is decided after the void.
+    first, third = edx(world, after), edx(world, after)
+
+    response = send(world, [first, voiding(first["id"]), third])
+
+    assert response.status_code == 200
+    assert receipt(world, first["id"]).get_json()["current"]["status"] == "voided"
+    assert receipt(world, third["id"]).get_json()["status"] == "credited"
+    assert total(world) == "24.0"
+
+
+def test_two_completions_of_one_person_in_a_batch_meet_the_daily_cap_together(world,
+                                                                              project):
+    # The same three days claimed twice (two projects' worth of 24 学时): one batch of
+    # completions counts the first's days against the second, as one at a time did.
+    other = world.accepted_project()
+    world.clock.set(AFTER_CLASS)
+
+    send(world, [edx(world, project), edx(world, other)])
+
+    assert total(world) == "24.0"
 
 
 def test_a_failed_statement_is_stored_and_rejected_with_its_reason(world, after):
@@ -170,3 +199,17 @@ def test_a_statement_for_another_bases_project_is_404(world, after, other):
     assert response.status_code == 404
     assert response.get_json()["code"] == "project_not_found"
     assert receipt(world, new_id()).status_code == 404
+
+
+def test_a_batch_of_a_thousand_moodle_statements_is_within_the_endpoints_size(world, after):
+    # Each carries Moodle's context activities and platform extensions (~1 KB): the
+    # batch is well past the 64 KB every other endpoint allows.
+    batch = [fixture("moodle_course_completed", name=f"学员{n}", id_number=person(n),
+                     project_id=after) for n in range(1000)]
+    assert len(json.dumps(batch, ensure_ascii=False).encode()) > 512 * 1024
+
+    response = send(world, batch)
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert len(response.get_json()) == 1000
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 1000
