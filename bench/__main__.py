@@ -68,9 +68,11 @@ def ingest_rows(n: int, runs: int) -> list[str]:
             rows.append(ratio_row("… API ÷ raw COPY (the ceiling)", s["api"], s["copy"], "—"))
     pg = ingest["postgresql"]
     if "ralph" in pg:
-        rows.append(ratio_row("batch ingest (PostgreSQL) ÷ ralph xAPI statements (fs, "
-                              "1000/batch, same run; our xAPI endpoint is on another branch)",
+        rows.append(ratio_row("batch ingest (PostgreSQL, completions, 500/batch) ÷ ralph xAPI "
+                              "statements (fs, 1000/batch, same run)",
                               pg["api"], pg["ralph"], "≥ 1.0"))
+        rows.append(ratio_row("… our xAPI statements endpoint (PostgreSQL, 1000/batch) ÷ ralph",
+                              pg["xapi"], pg["ralph"], "—"))
     else:
         rows.append("| batch ingest ÷ ralph | ralph not installed (`pip install "
                     "'ralph-malph[cli,lrs]'`) | ≥ 1.0 |")

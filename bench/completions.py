@@ -25,12 +25,13 @@ import http.client
 import json
 import sys
 import time
+import uuid
 from contextlib import ExitStack
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ledger import identity
+from ledger import identity, xapi
 from ledger.journal import GENESIS, entry_hash
 from ledger.services.chains import hashed_fields
 from tests.scale import ENTRY, POSTING, id_number, professional_name
@@ -83,6 +84,62 @@ def run_api(port: int, world: World, first: int, n: int, batch: int, clients: in
         bodies = api_bodies(world.project_id, start, count, batch)
         jobs.append(lambda bodies=bodies: post_all(port, token, bodies))
     return harness.in_parallel(jobs)
+
+
+def xapi_bodies(project_id: int, first: int, n: int, batch: int) -> list[tuple[int, bytes]]:
+    """The same completions as xAPI ``completed`` statements (ledger/xapi.py reads the ID
+    number from actor.account.name and the project from a context extension), in batches."""
+    bodies = []
+    for start in range(first, first + n, batch):
+        items = [{
+            "id": str(uuid.UUID(int=(1 << 64) + i)),
+            "actor": {"objectType": "Agent", "name": professional_name(i), "account": {
+                "homePage": "https://lms.example.org", "name": id_number(i)}},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed",
+                     "display": {"en-US": "completed"}},
+            "object": {"objectType": "Activity", "id": "https://lms.example.org/courses/1",
+                       "definition": {"name": {"zh-CN": "建筑工程新技术研修班"}}},
+            "result": {"completion": True, "success": True, "duration": "PT24H"},
+            "context": {"extensions": {xapi.PROJECT_EXT: project_id}},
+            "timestamp": "2025-06-22T10:00:00+08:00",
+        } for i in range(start, min(start + batch, first + n))]
+        bodies.append((len(items), json.dumps(items, ensure_ascii=False).encode()))
+    return bodies
+
+
+def post_statements(port: int, token: str, bodies: list[tuple[int, bytes]]) -> None:
+    """POST xAPI statement batches on one keep-alive connection; each must answer its ids."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+               "X-Experience-API-Version": "1.0.3"}
+    try:
+        for size, body in bodies:
+            status, raw = harness.request(conn, "POST", "/v1/xapi/statements", body, headers)
+            if status != 200 or len(json.loads(raw)) != size:
+                raise SystemExit(f"POST /v1/xapi/statements: HTTP {status} {raw[:2000]!r}")
+    finally:
+        conn.close()
+
+
+def run_xapi(port: int, world: World, first: int, n: int, clients: int = 2) -> float:
+    """Seconds for ``clients`` parallel clients to post n statements (1000 a batch)."""
+    token = harness.fetch_token(port, world.client_id, world.secret)
+    share = -(-n // clients)
+    jobs = []
+    for c in range(clients):
+        bodies = xapi_bodies(world.project_id, first + c * share,
+                             min(share, n - c * share), 1000)
+        jobs.append(lambda bodies=bodies: post_statements(port, token, bodies))
+    return harness.in_parallel(jobs)
+
+
+def warm_up(port: int, world: World, first: int, clients: int = 2) -> int:
+    """Untimed: a few small batches from each client, so that every worker has loaded
+    its policy book, compiled its statements and filled its pools before the clock runs.
+    Returns how many completions it used."""
+    for k in range(2):
+        run_api(port, world, first + k * 20 * clients, 20 * clients, 10, clients)
+    return 2 * 20 * clients
 
 
 # --- the raw driver baselines --------------------------------------------------------
@@ -169,7 +226,8 @@ def measure(backend: str, n: int, batch: int, runs: int,
     series = {"api": Series("API (gunicorn, 2 clients)", "/s"),
               "executemany": Series("raw executemany", "/s"),
               "copy": Series("raw COPY", "/s"),
-              "ralph": Series("ralph xAPI (fs, 1000/batch)", "/s")}
+              "ralph": Series("ralph xAPI (fs, 1000/batch)", "/s"),
+              "xapi": Series("our xAPI statements (1000/batch)", "/s")}
     with harness.database(backend) as db_:
         world = harness.build_world(harness.make_app(db_, harness.FixedClock(
             harness.FILED_AT)))
@@ -180,6 +238,7 @@ def measure(backend: str, n: int, batch: int, runs: int,
             return serial[0] - count
 
         with harness.gunicorn(db_) as port, ExitStack() as stack:
+            take(warm_up(port, world, take(0)))
             steps = [lambda k: series["api"].values.append(
                          n / run_api(port, world, take(n), n, batch)),
                      lambda k: series["executemany"].values.append(
@@ -187,6 +246,8 @@ def measure(backend: str, n: int, batch: int, runs: int,
             if backend == "postgresql":
                 steps.append(lambda k: series["copy"].values.append(
                     n / run_raw(db_, world, take(n), n, copy=True)))
+                steps.append(lambda k: series["xapi"].values.append(
+                    n / run_xapi(port, world, take(n), n)))
                 if with_ralph and ralph.available():
                     ralph_port = stack.enter_context(ralph.server())
                     steps.append(lambda k: series["ralph"].values.append(
@@ -212,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {s.label:<28} {s}")
         ratio = series["api"].median / series["executemany"].median
         print(f"  API ÷ raw executemany = {ratio:.2f}", flush=True)
+        if "ralph" in series:
+            for key in ("api", "xapi"):
+                print(f"  {series[key].label} ÷ ralph = "
+                      f"{series[key].median / series['ralph'].median:.2f}", flush=True)
     return 0
 
 
