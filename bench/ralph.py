@@ -3,9 +3,10 @@ side by side with the ledger: its fs backend (made to append, see APP), under gu
 with uvicorn workers (as many as ours), HTTP basic auth, ``completed`` statements POSTed
 in 1000-statement batches.
 
-Our own xAPI endpoint is being built on another branch; until it lands, ralph's
-statement ingest is compared with our completions batch. ralph keeps one JSON line per
-statement; we keep three rows, run every rule, chain a hash and answer a receipt per item.
+ralph's statement ingest is compared with our completions batch and with our own xAPI
+endpoint given the same statements (bench/completions.py). ralph keeps one JSON line per
+statement; we keep the statement and three rows, run every rule, chain a hash, write the
+Merkle leaves and answer a receipt per item.
 """
 
 from __future__ import annotations
