@@ -57,7 +57,8 @@ class Chains:
 
 
 def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
-    """Append many entries in one round; return them, with their ids, in order.
+    """Append many entries in one round; return them, with their ids, in order (each
+    row is given its ``id``).
 
     Every writer of entries goes through here: ``rows.inserted_ids`` gives them ids up
     front and writes them through the driver (COPY on PostgreSQL from rows.COPY_FROM
@@ -67,11 +68,11 @@ def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespac
     if not rows:
         return []
     ids = inserted_ids(ctx, Entry, rows)
-    written = [SimpleNamespace(**row, id=entry_id)
-               for row, entry_id in zip(rows, ids, strict=True)]
+    for row, entry_id in zip(rows, ids, strict=True):
+        row["id"] = entry_id
     # Each entry's Merkle-log leaf, in this transaction (ORM appends get theirs at flush).
-    log.record(ctx, "entry", written)
-    return written
+    log.record(ctx, "entry", rows)
+    return [SimpleNamespace(**row) for row in rows]
 
 
 def hashed_fields(entry: Entry | dict[str, Any]) -> dict[str, Any]:

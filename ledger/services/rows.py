@@ -12,6 +12,7 @@ stored is exactly what a Core insert stores: tests/unit/test_rows_fast.py compar
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -110,7 +111,7 @@ class _Layout:
         self.columns = (["id"] if with_id else []) + self.from_row + [k for k, _ in
                                                                       self.defaults]
         self.processors = [
-            (position, processor)
+            (position, processor, _is_instant(table.c[name].type))
             for position, name in enumerate(self.columns)
             if (processor := table.c[name].type.dialect_impl(dialect)
                 .bind_processor(dialect)) is not None]
@@ -128,13 +129,30 @@ class _Layout:
             built = [(i, *getter(row), *fixed) for row, i in zip(rows, ids, strict=True)]
         if not processors:
             return built
+        # A batch stamps every row with the same instant: each distinct date or time is
+        # converted once (equal ones convert alike), everything else value by value.
+        memos: list[dict[Any, Any] | None] = [{} if instant else None
+                                              for _, _, instant in processors]
         out = []
         for values in built:
             values = list(values)
-            for position, processor in processors:
-                values[position] = processor(values[position])
+            for (position, processor, _), memo in zip(processors, memos, strict=True):
+                value = values[position]
+                if memo is None:
+                    values[position] = processor(value)
+                elif value in memo:
+                    values[position] = memo[value]
+                else:
+                    values[position] = memo[value] = processor(value)
             out.append(tuple(values))
         return out
+
+
+def _is_instant(kind: Any) -> bool:
+    try:
+        return kind.python_type in (datetime, date)
+    except NotImplementedError:
+        return False
 
 
 @lru_cache(maxsize=64)
