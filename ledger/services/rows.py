@@ -12,13 +12,13 @@ stored is exactly what a Core insert stores: tests/unit/test_rows_fast.py compar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Date, DateTime, Table, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import TypeDecorator
 
 from .context import Context
 
@@ -149,10 +149,8 @@ class _Layout:
 
 
 def _is_instant(kind: Any) -> bool:
-    try:
-        return kind.python_type in (datetime, date)
-    except NotImplementedError:
-        return False
+    inner = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+    return isinstance(inner, DateTime | Date)
 
 
 @lru_cache(maxsize=64)
