@@ -66,3 +66,11 @@ def on_starting(server) -> None:
     if server.cfg.workers > 1 and storage.startswith("memory://"):
         raise SystemExit("LEDGER_RATELIMIT_STORAGE must be shared by the workers "
                          "(e.g. redis+unix:///run/redis/redis-server.sock), not memory://")
+
+
+def post_worker_init(worker) -> None:
+    # The loaded app frozen out of the collector's way, a higher young threshold
+    # (api/gcsettings.py says what each is worth on a batch).
+    from api.gcsettings import settle_heap
+
+    settle_heap()

@@ -246,7 +246,10 @@ def gunicorn(db_: Database, now: datetime = AFTER_TRAINING, workers: int = 2,
     command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--worker-class", "gthread", "--threads",
                str(threads), "--keep-alive", "30", "--timeout", "600", "--log-level",
-               "warning", "bench_wsgi:app"]  # cwd is the temp dir: no gunicorn.conf.py
+               "warning",
+               # The production GC settings (post_worker_init), nothing else of its config.
+               "--config", "python:api.gcsettings",
+               "bench_wsgi:app"]  # cwd is the temp dir: no gunicorn.conf.py
     with listening(subprocess.Popen(command, env=env, cwd=db_.tmp), port, "gunicorn"):
         yield port
 

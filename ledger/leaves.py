@@ -59,7 +59,12 @@ FIELDS: dict[str, dict[int, tuple[str, ...]]] = {
 KINDS = tuple(FIELDS)
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def normalise(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most fields of most rows: one set lookup
+        return value
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
     if isinstance(value, Decimal):
@@ -83,10 +88,15 @@ def encode(kind: str, row: Mapping[str, Any] | Any, version: int | None = None) 
     under ``version`` of the kind's field list (default: its latest)."""
     version = max(FIELDS[kind]) if version is None else version
     fields = FIELDS[kind][version]
-    get = row.get if isinstance(row, Mapping) else (lambda name: getattr(row, name))
-    body = {"leaf": kind, "v": version, "row": {f: normalise(get(f)) for f in fields}}
-    return json.dumps(body, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode()
+    if isinstance(row, Mapping):
+        values = {f: normalise(row[f]) if f in row else None for f in fields}
+    else:
+        values = {f: normalise(getattr(row, f)) for f in fields}
+    return _ENCODER.encode({"leaf": kind, "v": version, "row": values}).encode()
+
+
+# One encoder for every leaf: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def decode(data: bytes | str) -> dict[str, Any]:

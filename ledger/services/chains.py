@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
 from .. import canonical
 from ..journal import GENESIS, entry_hash
@@ -57,54 +56,23 @@ class Chains:
         return entry
 
 
-# Below this many rows COPY's extra round trip (the ids first) costs more than it saves.
-COPY_FROM = 64
-
-
 def insert_rows(ctx: Context, rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
-    """Append many entries in one round; return them, with their ids, in order.
+    """Append many entries in one round; return them, with their ids, in order (each
+    row is given its ``id``).
 
-    Every writer of entries goes through here. On PostgreSQL, from COPY_FROM rows, the
-    rows go in with COPY under ids taken from the sequence up front; otherwise
-    ``rows.inserted_ids`` gives them ids up front and inserts them with one executemany.
-    (Re-selecting the ids by (professional_id, seq) was a row-value IN that PostgreSQL
-    answers with a scan: seconds per thousand rows.)
+    Every writer of entries goes through here: ``rows.inserted_ids`` gives them ids up
+    front and writes them through the driver (COPY on PostgreSQL from rows.COPY_FROM
+    rows). (Re-selecting the ids by (professional_id, seq) was a row-value IN that
+    PostgreSQL answers with a scan: seconds per thousand rows.)
     """
     if not rows:
         return []
-    connection = ctx.session.connection()
-    if connection.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
-        ids = _copy_entries(ctx, connection, rows)
-    else:
-        ids = inserted_ids(ctx, Entry, rows)
-    written = [SimpleNamespace(**row, id=entry_id)
-               for row, entry_id in zip(rows, ids, strict=True)]
+    ids = inserted_ids(ctx, Entry, rows)
+    for row, entry_id in zip(rows, ids, strict=True):
+        row["id"] = entry_id
     # Each entry's Merkle-log leaf, in this transaction (ORM appends get theirs at flush).
-    log.record(ctx, "entry", written)
-    return written
-
-
-_ENTRY_COLUMNS = tuple(column.name for column in Entry.__table__.columns)
-
-
-def _copy_entries(ctx: Context, connection: Connection, rows: list[dict[str, Any]]) -> list[int]:
-    """COPY the rows into entry (PostgreSQL) and return the ids they were given."""
-    ctx.session.flush()  # COPY bypasses the session: the rows it references go first
-    ids = sorted(connection.execute(
-        text("SELECT nextval(pg_get_serial_sequence('entry', 'id')) "
-             "FROM generate_series(1, :n)"), {"n": len(rows)}).scalars())
-    driver = connection.connection.driver_connection
-    statement = f"COPY entry ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
-    try:
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for entry_id, row in zip(ids, rows, strict=True):
-                copy.write_row([entry_id if name == "id" else row.get(name, "")
-                                if name == "reason" else row[name]
-                                for name in _ENTRY_COLUMNS])
-    except driver.IntegrityError as error:
-        # As an INSERT would raise it, so that unit_of_work retries a lost race.
-        raise IntegrityError(statement, None, error) from error
-    return ids
+    log.record(ctx, "entry", rows)
+    return [SimpleNamespace(**row) for row in rows]
 
 
 def hashed_fields(entry: Entry | dict[str, Any]) -> dict[str, Any]:

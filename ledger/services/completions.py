@@ -75,11 +75,16 @@ class NewCompletion:
         number already normalised, where the caller has it.
         """
         number = identity.normalize(self.id_number) if number is None else number
+        # __post_init__ put hours and dates in canonical form already: their str() and
+        # isoformat() are canonical.form's answers (tests/property/test_content_hash.py).
         body = [self.external_id, self.project_id, number,
-                self.name, canonical.form(self.hours), self.subject,
-                [canonical.form(d) for d in self.training_dates], self.assessment,
+                self.name, str(self.hours), self.subject,
+                [d.isoformat() for d in self.training_dates], self.assessment,
                 self.minutes]
-        return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+        return hashlib.sha256(_JSON.encode(body).encode()).hexdigest()
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) uses
 
 
 def request_hash(payload: Any) -> str:

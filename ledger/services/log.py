@@ -32,6 +32,7 @@ from ..store import (
 )
 from . import tree
 from .context import Context, unit_of_work
+from .rows import insert_all
 
 LOG_FLAG = "ledger_log"  # session.info key; False only in the cost benchmark
 SEAL_LOCK = 0x6C6F67  # the PostgreSQL advisory lock that serialises sealers
@@ -53,9 +54,9 @@ def record(ctx: Context, kind: str, rows: Iterable[Any]) -> None:
         return
     now = ctx.now()
     out = [_leaf_row(kind, r, r["id"] if isinstance(r, dict) else r.id, now) for r in rows]
-    if out:
-        # Core, not the ORM's bulk path: the rows are built, its per-row bookkeeping is waste.
-        ctx.session.execute(insert(LogLeaf.__table__), out)
+    # Through the driver (COPY on PostgreSQL): the rows are built, and the ORM's or
+    # Core's per-row work is most of what inserting them would cost.
+    insert_all(ctx, LogLeaf.__table__, out)
 
 
 def record_on(conn: Any, kind: str, rows: Iterable[dict[str, Any]], now: datetime) -> None:
