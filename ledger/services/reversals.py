@@ -179,52 +179,60 @@ class ReversalText:
         """A value as the entry hash covers it, in COPY text, and in a leaf's JSON."""
         return value_json(value), copy_field(value), _leaf_json(value)
 
-    def rows(self, credits: Sequence[tuple[Any, ...]]) -> Iterator[tuple[str, str | None]]:
-        """(entry line, leaf line or None) per credit, in order."""
+    def entries(self, credits: Sequence[tuple[Any, ...]],
+                written: list[tuple[Any, ...]]) -> Iterator[str]:
+        """The entry line of each credit's reversal, in order; each one's fields go to
+        ``written`` for its leaf (built while the server writes the leaves before it)."""
         heads, hours, txt, sha256 = self.heads, self.hours, self.text, hashlib.sha256
-        kind, (base_h, base_c, base_l) = self.kind, self.base
-        (reason_h, reason_c, reason_l), (at_h, at_c, at_l) = self.reason, self.created
-        for credit_id, pid, credit_hours, subject, year, posting, project, policy, new_id \
-                in credits:
+        kind, (base_h, base_c, _) = self.kind, self.base
+        (reason_h, reason_c, _), (at_h, at_c, _) = self.reason, self.created
+        for credit in credits:
+            credit_id, pid, credit_hours, subject, year, posting, project, policy, new_id \
+                = credit
             seq, prev = heads[pid]
             seq += 1
-            hours_h, hours_c, hours_l = hours(credit_hours)
-            subject_h, subject_c, subject_l = txt(subject)
-            project_h, project_c, project_l = txt(project)
-            policy_h, policy_c, policy_l = txt(policy)
+            hours_h, hours_c, _ = hours(credit_hours)
+            subject_h, subject_c, _ = txt(subject)
+            project_h, project_c, _ = txt(project)
+            policy_h, policy_c, _ = txt(policy)
             digest = sha256(payload(prev, (
                 f'"{pid}"', f'"{seq}"', kind, hours_h, subject_h, f'"{year}"',
                 f'"{posting}"', base_h, project_h, f'"{credit_id}"', policy_h, reason_h,
                 at_h)).encode()).hexdigest()
             heads[pid] = (seq, digest)
-            entry = (f"{new_id}\t{pid}\t{seq}\treversal\t{hours_c}\t{subject_c}\t{year}\t"
-                     f"{posting}\t{base_c}\t{project_c}\t{credit_id}\t{policy_c}\t"
-                     f"{reason_c}\t{at_c}\t{prev}\t{digest}\n")
-            if not self.logged:
-                yield entry, None
-                continue
+            written.append((credit, seq, prev, digest))
+            yield (f"{new_id}\t{pid}\t{seq}\treversal\t{hours_c}\t{subject_c}\t{year}\t"
+                   f"{posting}\t{base_c}\t{project_c}\t{credit_id}\t{policy_c}\t"
+                   f"{reason_c}\t{at_c}\t{prev}\t{digest}\n")
+
+    def leaf_lines(self, written: Sequence[tuple[Any, ...]]) -> Iterator[str]:
+        """The log leaf line of each reversal ``entries`` wrote, in order."""
+        hours, txt = self.hours, self.text
+        base_l, reason_l, at_l, at_c = self.base[2], self.reason[2], self.created[2], \
+            self.created[1]
+        for credit, seq, prev, digest in written:
+            credit_id, pid, credit_hours, subject, year, posting, project, policy, new_id \
+                = credit
             if FAST_LEAF:
                 data = (f'{{"leaf":"entry","row":{{"base_id":{base_l},"created_at":{at_l},'
-                        f'"hash":"{digest}","hours":{hours_l},"id":{new_id},'
-                        f'"kind":"reversal","policy_version":{policy_l},'
+                        f'"hash":"{digest}","hours":{hours(credit_hours)[2]},"id":{new_id},'
+                        f'"kind":"reversal","policy_version":{txt(policy)[2]},'
                         f'"posting_id":{posting},"prev_hash":"{prev}",'
-                        f'"professional_id":{pid},"project_id":{project_l},'
+                        f'"professional_id":{pid},"project_id":{txt(project)[2]},'
                         f'"reason":{reason_l},"reverses_id":{credit_id},"seq":{seq},'
-                        f'"subject":{subject_l},"year":{year}}},"v":1}}').encode()
+                        f'"subject":{txt(subject)[2]},"year":{year}}},"v":1}}').encode()
             else:
-                data = leaves.encode("entry", self.as_row(
-                    credit_id, pid, credit_hours, subject, year, posting, project, policy,
-                    new_id, seq, prev, digest))
+                data = leaves.encode("entry", self.as_row(credit, seq, prev, digest))
             text_ = data.decode()
             if "\\" in text_:  # JSON escapes; JSON has no raw tab, newline or CR
                 text_ = text_.replace("\\", "\\\\")
-            yield entry, (f"entry\t{new_id}\t{pid}\t{text_}\t{leaves.hash_hex(data)}\t"
-                          f"{at_c}\n")
+            yield (f"entry\t{new_id}\t{pid}\t{text_}\t{leaves.hash_hex(data)}\t"
+                   f"{at_c}\n")
 
-    def as_row(self, credit_id: int, pid: int, credit_hours: Any, subject: str, year: int,
-               posting: int, project: int | None, policy: str, new_id: int, seq: int,
-               prev: str, digest: str) -> dict[str, Any]:
-        """The reversal as the row dict the generic writers take (tests compare them)."""
+    def as_row(self, credit: tuple[Any, ...], seq: int, prev: str, digest: str
+               ) -> dict[str, Any]:
+        """The reversal as the row dict the generic writers take."""
+        credit_id, pid, credit_hours, subject, year, posting, project, policy, new_id = credit
         return {"id": new_id, "professional_id": pid, "seq": seq, "kind": "reversal",
                 "hours": canonical.hours(-credit_hours), "subject": subject, "year": year,
                 "posting_id": posting, "base_id": self.base_id, "project_id": project,
@@ -255,28 +263,24 @@ def _reverse_by_copy(ctx: Context, base_id: int, void_from: date, reason: str) -
             credits.execute(str(compiled), compiled.params)
             while chunk := credits.fetchmany(CHUNK):
                 _read_heads(connection, built.heads, chunk)
-                leaf_lines: list[str] = []
-                with driver.cursor() as cursor, cursor.copy(entry_copy) as copy:
-                    batch: list[str] = []
-                    for entry, leaf in built.rows(chunk):
-                        batch.append(entry)
-                        if leaf is not None:
-                            leaf_lines.append(leaf)
-                        if len(batch) == COPY_BATCH:
-                            copy.write("".join(batch))
-                            batch.clear()
-                    if batch:
-                        copy.write("".join(batch))
-                if leaf_lines:
-                    with driver.cursor() as cursor, cursor.copy(leaf_copy) as copy:
-                        for start in range(0, len(leaf_lines), COPY_BATCH):
-                            copy.write("".join(leaf_lines[start:start + COPY_BATCH]))
+                written: list[tuple[Any, ...]] = []
+                _copy(driver, entry_copy, built.entries(chunk, written))
+                if built.logged:
+                    _copy(driver, leaf_copy, built.leaf_lines(written))
                 reversed_count += len(chunk)
     except driver.IntegrityError as error:
         # As an INSERT would raise it (a chain appended to meanwhile), so that
         # unit_of_work retries the whole revocation.
         raise IntegrityError(entry_copy, None, error) from error
     return reversed_count
+
+
+def _copy(driver: Any, statement: str, lines: Iterator[str]) -> None:
+    """COPY lines, handed over COPY_BATCH at a time: the server writes each batch while
+    the next is built."""
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        while batch := "".join(islice(lines, COPY_BATCH)):
+            copy.write(batch)
 
 
 def _read_heads(connection: Any, heads: dict[int, tuple[int, str]],
