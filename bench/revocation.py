@@ -11,15 +11,20 @@ A. raw: one INSERT…SELECT of a reversal per unreversed credit (NOT EXISTS anti
 B. the ledger: ``reverse_credits_from`` (chunked, streamed, chains hashed in Python).
 
 Prints seconds, the ratio B ÷ A and the peak growth of this process's RSS during B.
+``--verify`` checks every chain after each B run (before its rollback; slow at 1M),
+``--profile`` prints where the first B run's time went (cProfile, cumulative).
 
-    python -m bench.revocation [--sizes 100000,1000000] [--runs 2]
+    python -m bench.revocation [--sizes 100000,1000000] [--runs 2] [--verify] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import sys
 import time
+from contextlib import nullcontext
 from datetime import date
 
 from sqlalchemy import text
@@ -54,7 +59,8 @@ def vacuum(engine) -> None:
         conn.execute(text("VACUUM ANALYZE entry, posting"))
 
 
-def measure(size: int, runs: int) -> dict[str, Series]:
+def measure(size: int, runs: int, verify: bool = False, profile: bool = False
+            ) -> dict[str, Series]:
     series = {"raw": Series(f"raw INSERT…SELECT, {size:,}", "s"),
               "ledger": Series(f"reverse_credits_from, {size:,}", "s"),
               "rss": Series(f"RSS growth, {size:,}", "MB")}
@@ -78,13 +84,22 @@ def measure(size: int, runs: int) -> dict[str, Series]:
                     conn.rollback()
                 vacuum(db.engine)
 
-            def run_ledger(_k: int) -> None:
+            def run_ledger(k: int) -> None:
                 ctx = ledger_context()
-                with harness.rss_growth() as growth:
+                profiler = cProfile.Profile() if profile and k == 0 else None
+                with harness.rss_growth() as growth, profiler or nullcontext():
                     started = time.perf_counter()
                     count = reverse_credits_from(ctx, world.base_id, VOID_FROM, reason)
                     ctx.session.flush()
                     series["ledger"].values.append(time.perf_counter() - started)
+                if profiler is not None:
+                    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative") \
+                        .print_stats(25)
+                if verify:
+                    driver = ctx.session.connection().connection.driver_connection
+                    broken = list(scale.broken_chains(driver))
+                    if broken:
+                        raise SystemExit(f"{len(broken)} chains broken, e.g. {broken[:5]}")
                 ctx.session.rollback()
                 db.session.remove()
                 if count != -(-size // 4) * 4:
@@ -102,9 +117,11 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--verify", action="store_true", help="check every chain after B")
+    parser.add_argument("--profile", action="store_true", help="profile the first B run")
     args = parser.parse_args(argv)
     for size in (int(s) for s in args.sizes.split(",")):
-        series = measure(size, args.runs)
+        series = measure(size, args.runs, verify=args.verify, profile=args.profile)
         print(f"[revocation] {size:,} credits")
         for s in series.values():
             print(f"  {s.label:<34} {s.median:,.2f} {s.unit} "

@@ -26,8 +26,10 @@ credits_strategy = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1),
                                       st.integers(0, 20)), min_size=0, max_size=14)
 
 
-def write_credits(ctx, bases_, project, credits, earlier):
-    """Credits (and the earlier reversals of some) written as the ledger writes them."""
+def write_credits(ctx, bases_, project, credits, earlier, *, subject="professional",
+                  policy_version="370300@2025", hours=None):
+    """Credits (and the earlier reversals of some) written as the ledger writes them;
+    ``hours`` gives each credit's hours (8.0 by default)."""
     serial = next(serials)
     people = []
     for k in range(4):
@@ -50,9 +52,10 @@ def write_credits(ctx, bases_, project, credits, earlier):
         ctx.session.flush()
         chains = Chains(ctx, [people[who].id])
         entries.append(insert_rows(ctx, [chains.next_row(
-            professional_id=people[who].id, kind="credit", hours=Decimal("8.0"),
-            subject="professional", year=2025, posting_id=posting.id, base_id=bases_[which],
-            project_id=project, reverses_id=None, policy_version="370300@2025")])[0])
+            professional_id=people[who].id, kind="credit",
+            hours=Decimal("8.0") if hours is None else hours[i], subject=subject, year=2025,
+            posting_id=posting.id, base_id=bases_[which], project_id=project,
+            reverses_id=None, policy_version=policy_version)])[0])
     for i in earlier:
         credit = entries[i]
         chains = Chains(ctx, [credit.professional_id])
