@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from ledger.services import asof, attestations, reading
+from ledger.services.attest_dump import dump_verification
 
 from .db import ledger_context
 from .docs import secured
@@ -51,10 +52,13 @@ def my_access_log():
 @blp.arguments(VerificationAsOfRequestSchema)
 def verify(data):
     """A committee verifies a professional's hours over years; the answer is signed"""
-    return attestations.attest_by_identity(
+    result = attestations.attest_by_identity(
         ledger_context(), g.actor, id_number=data["id_number"], name=data["name"],
         year_from=data["year_from"], year_to=data["year_to"], purpose=data["purpose"],
         as_of=data["as_of"])
+    # Every entry of the years under review: dumped by hand, exactly as
+    # AttestedVerificationSchema would (tests/api/test_attestation_dump.py), the contract.
+    return current_app.json.response(dump_verification(result))
 
 
 @blp.route("/professionals", methods=["POST"])

@@ -12,6 +12,8 @@ the head's path is built from the stored tree and verified against the signed ro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha256
+from json.encoder import encode_basestring as quote  # json.dumps' own, ensure_ascii=False
 from typing import Any
 
 from sqlalchemy import select
@@ -19,10 +21,9 @@ from sqlalchemy import select
 from .. import checkpoint, merkle
 from ..canonical import form
 from ..errors import Conflict
-from ..journal import GENESIS, entry_hash
+from ..journal import GENESIS, HASHED_FIELDS
 from ..store import Entry, LogCheckpoint, LogLeaf, Professional
 from . import integrity, tree
-from .chains import hashed_fields
 from .context import Context
 from .keyset import ed25519_verify
 
@@ -79,19 +80,63 @@ def hex_paths(hashes: tree.Tree, indices: list[int], size: int) -> dict[int, lis
     return {index: merkle.inclusion_path(index, size, node) for index in indices}
 
 
+class _Forms:
+    """canonical.form of an entry's hashed fields, memoised where values repeat (kinds,
+    subjects, hours, policy versions, reasons): the same strings form() makes."""
+
+    def __init__(self) -> None:
+        self.memo: dict[Any, str | None] = {}
+
+    def text(self, value: Any) -> str | None:
+        key = ("t", value)
+        if key not in self.memo:
+            self.memo[key] = form(value)
+        return self.memo[key]
+
+    def hours(self, value: Any) -> str | None:
+        key = ("h", value)  # equal decimals (24, 24.0) have the one canonical form
+        if key not in self.memo:
+            self.memo[key] = form(value)
+        return self.memo[key]
+
+    def of(self, e: Any) -> list[str | None]:
+        """The forms in HASHED_FIELDS order, the professional first."""
+        return [str(e.professional_id), str(e.seq), self.text(e.kind), self.hours(e.hours),
+                self.text(e.subject), str(e.year), _int(e.posting_id), _int(e.base_id),
+                _int(e.project_id), _int(e.reverses_id), self.text(e.policy_version),
+                self.text(e.reason or ""), form(e.created_at)]
+
+
+def _int(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+_KEYS = tuple(f'"{name}":' for name in HASHED_FIELDS)
+
+
+def hash_of_forms(prev_hash: str, forms: list[str | None]) -> str:
+    """journal.entry_hash over fields already in canonical form (HASHED_FIELDS order):
+    the same JSON, put together without a dict per entry (tests compare the two)."""
+    body = ",".join(key + ("null" if v is None else quote(v))
+                    for key, v in zip(_KEYS, forms, strict=True))
+    return sha256(f'["{prev_hash}",{{{body}}}]'.encode()).hexdigest()
+
+
 def rehash(professional_id: int, entries: list[Any]) -> tuple[list[list[Any]],
                                                                 list[integrity.Finding]]:
     """Each entry as carried, and a finding if the chain does not recompute: one pass."""
     carried: list[list[Any]] = []
+    forms_of = _Forms().of
     prev = GENESIS
     for expected, entry in enumerate(entries, start=1):
-        forms = {name: form(value) for name, value in hashed_fields(entry).items()}
+        forms = forms_of(entry)
         if (entry.seq != expected or entry.prev_hash != prev
-                or entry_hash(prev, forms) != entry.hash):
+                or hash_of_forms(prev, forms) != entry.hash):
             return carried, [integrity.Finding(
                 "chain_broken", f"professional {professional_id}",
                 f"the hash chain breaks at seq {entry.seq} (entry {entry.id})")]
-        carried.append([entry.id, *(forms[name] for name in CARRIED[1:])])
+        forms[0] = entry.id  # carried: the id in the professional's place (CARRIED)
+        carried.append(forms)
         prev = entry.hash
     return carried, []
 
