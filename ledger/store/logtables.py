@@ -68,4 +68,6 @@ class Attestation(Base):
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     checkpoint_size: Mapped[int] = mapped_column(Integer)
     entry_ids: Mapped[list[Any]]
+    # Format 1: the whole JWS. Format 2: a JSON skeleton (attest_store.stored_form),
+    # the claims without their entries, re-served from the journal.
     jws: Mapped[str] = mapped_column(Text)
