@@ -141,17 +141,24 @@ def rehash(professional_id: int, entries: list[Any]) -> tuple[list[list[Any]],
     return carried, []
 
 
-def _unlogged(ctx: Context, later: list[Any]) -> list[integrity.Finding]:
-    """Entries after the checkpoint's head must at least have a leaf waiting to be sealed
-    (one written since the seal); a row with no leaf at all was put there by hand."""
+def _unlogged(ctx: Context, later: list[Any], size: int) -> list[integrity.Finding]:
+    """Entries after the checkpoint's head must have a leaf waiting to be sealed (one
+    written since the seal), outside the checkpoint: a row with no leaf at all was put
+    there by hand, and one sealed before the head means the log's order was rewritten."""
     if not later:
         return []
-    ids = [e.id for e in later]
-    logged = set(ctx.session.scalars(select(LogLeaf.ref_id).where(
-        LogLeaf.kind == "entry", LogLeaf.ref_id.in_(ids))))
-    return [integrity.Finding("entry_inserted", f"entry {e.id} (seq {e.seq})",
-                              "no leaf in the log covers it") for e in later
-            if e.id not in logged]
+    index_of = dict(ctx.session.execute(select(LogLeaf.ref_id, LogLeaf.idx).where(
+        LogLeaf.kind == "entry", LogLeaf.ref_id.in_([e.id for e in later]))).all())
+    findings = []
+    for e in later:
+        if e.id not in index_of:
+            findings.append(integrity.Finding("entry_inserted", f"entry {e.id} (seq {e.seq})",
+                                              "no leaf in the log covers it"))
+        elif index_of[e.id] is not None and index_of[e.id] < size:
+            findings.append(integrity.Finding(
+                "entry_reordered", f"entry {e.id} (seq {e.seq})",
+                "sealed in the checkpoint before the leaf of an earlier entry"))
+    return findings
 
 
 def _prove_head(ctx: Context, head: LogCheckpoint, leaf: Any
@@ -202,7 +209,7 @@ def check(ctx: Context, person: Professional, head: LogCheckpoint,
             findings += problems
             proof = {"index": head_leaf.idx, "data": head_leaf.data, "path": path}
     if sealed_all:
-        findings += _unlogged(ctx, entries[len(covered):])
+        findings += _unlogged(ctx, entries[len(covered):], head.size)
     if findings:
         raise Conflict("the professional's records fail the integrity check; nothing was "
                        "signed", code="record_integrity_failed",

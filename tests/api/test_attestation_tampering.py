@@ -177,3 +177,17 @@ def test_a_journal_rewritten_after_issue_makes_the_check_not_genuine(world, issu
 
     assert checked["genuine"] is False and checked["still_true"] is False
 
+
+
+def test_an_entry_added_by_hand_after_the_head_signs_nothing(world, issued):
+    rows = tamper.entries_of(1)
+    extra = {**rows[-1], "id": None, "hours": rows[-1]["hours"] * 3}
+    tamper.insert_entry(tamper.rechain([*rows, extra])[-1])
+    db.session.remove()
+
+    response = world.call("POST", "/v1/verifications", world.committee, json={
+        "id_number": world.person_id, "name": world.person_name, "year_from": 2025,
+        "year_to": 2025, "purpose": "职称评审"})
+
+    assert response.status_code == 409, response.get_json()
+    assert "entry_inserted" in str(response.get_json()["details"]["findings"])
