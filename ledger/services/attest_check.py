@@ -85,26 +85,32 @@ class _Forms:
     subjects, hours, policy versions, reasons): the same strings form() makes."""
 
     def __init__(self) -> None:
-        self.memo: dict[Any, str | None] = {}
+        # Equal decimals (24, 24.0) have the one canonical form, so hours share a memo;
+        # texts have their own (a str never equals a Decimal, but keep them apart).
+        self.texts: dict[Any, str | None] = {}
+        self.hours: dict[Any, str | None] = {}
 
-    def text(self, value: Any) -> str | None:
-        key = ("t", value)
-        if key not in self.memo:
-            self.memo[key] = form(value)
-        return self.memo[key]
+    def _text(self, value: Any) -> str | None:
+        try:
+            return self.texts[value]
+        except KeyError:
+            made = self.texts[value] = form(value)
+            return made
 
-    def hours(self, value: Any) -> str | None:
-        key = ("h", value)  # equal decimals (24, 24.0) have the one canonical form
-        if key not in self.memo:
-            self.memo[key] = form(value)
-        return self.memo[key]
+    def _hours(self, value: Any) -> str | None:
+        try:
+            return self.hours[value]
+        except KeyError:
+            made = self.hours[value] = form(value)
+            return made
 
     def of(self, e: Any) -> list[str | None]:
         """The forms in HASHED_FIELDS order, the professional first."""
-        return [str(e.professional_id), str(e.seq), self.text(e.kind), self.hours(e.hours),
-                self.text(e.subject), str(e.year), _int(e.posting_id), _int(e.base_id),
-                _int(e.project_id), _int(e.reverses_id), self.text(e.policy_version),
-                self.text(e.reason or ""), form(e.created_at)]
+        text = self._text
+        return [str(e.professional_id), str(e.seq), text(e.kind), self._hours(e.hours),
+                text(e.subject), str(e.year), _int(e.posting_id), _int(e.base_id),
+                _int(e.project_id), _int(e.reverses_id), text(e.policy_version),
+                text(e.reason or ""), form(e.created_at)]
 
 
 def _int(value: int | None) -> str | None:
