@@ -20,7 +20,9 @@ class LogLeaf(Base):
     """
 
     __tablename__ = "log_leaf"
-    __table_args__ = (Index("ix_log_leaf_kind_ref", "kind", "ref_id"),)
+    # (owner, idx): an attestation's chain head, the owner's last leaf in a checkpoint.
+    __table_args__ = (Index("ix_log_leaf_kind_ref", "kind", "ref_id"),
+                      Index("ix_log_leaf_owner_idx", "owner", "idx"))
     id: Mapped[int] = mapped_column(primary_key=True)
     idx: Mapped[int | None] = mapped_column(Integer, unique=True)
     kind: Mapped[str] = mapped_column(String(20))
