@@ -23,7 +23,7 @@ from ..canonical import form
 from ..errors import Conflict
 from ..journal import GENESIS, HASHED_FIELDS
 from ..store import Entry, LogCheckpoint, LogLeaf, Professional
-from . import integrity, tree
+from . import head_tree, integrity, tree
 from .context import Context
 from .keyset import ed25519_verify
 
@@ -169,16 +169,29 @@ def _unlogged(ctx: Context, later: list[Any], size: int) -> list[integrity.Findi
 
 def _prove_head(ctx: Context, head: LogCheckpoint, leaf: Any
                 ) -> tuple[list[str], list[integrity.Finding]]:
-    """The head leaf's audit path, verified against the checkpoint's signed root."""
+    """The head leaf's audit path, verified against the checkpoint's signed root: built
+    from the process's kept subtree hashes (head_tree), and if that path fails, again
+    from every tile, whose failure is then the finding."""
     try:
         signed = checkpoint.verify(head.note, ctx.signer.note_keys(), ed25519_verify)
         if signed.size != head.size:
             raise checkpoint.CheckpointError("the signed size is not the checkpoint's")
-        hashes = tree.Tree(ctx, head.size)
-        path = hex_paths(hashes, [leaf.idx], head.size)[leaf.idx]
         data_hash = merkle.leaf_hash(leaf.data.encode())
-        if not merkle.verify_inclusion(leaf.idx, head.size, data_hash,
-                                       [bytes.fromhex(h) for h in path], signed.root):
+
+        def proven(hashes: tree.Tree) -> list[str] | None:
+            path = hex_paths(hashes, [leaf.idx], head.size)[leaf.idx]
+            return path if merkle.verify_inclusion(
+                leaf.idx, head.size, data_hash, [bytes.fromhex(h) for h in path],
+                signed.root) else None
+
+        try:
+            path = proven(head_tree.HeadTree(ctx, head.size))
+        except (Conflict, merkle.ProofError):
+            path = None
+        if path is None:
+            head_tree.forget(ctx)
+            path = proven(tree.Tree(ctx, head.size))
+        if path is None:
             return [], [integrity.Finding(
                 "tree_mismatch", f"leaf {leaf.idx} (entry {leaf.ref_id})",
                 f"no proof of it in the signed tree of size {head.size}: the stored tree "

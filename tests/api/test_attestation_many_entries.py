@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 
 from api.db import db, ledger_context
 from ledger import merkle, verify_attestation
-from ledger.services import log
+from ledger.services import head_tree, log, tree
 from ledger.services.attest_check import hex_paths
 from ledger.services.chains import Chains, insert_rows
 from ledger.services.rows import inserted_ids
@@ -154,3 +154,24 @@ def test_another_professionals_many_entries_do_not_enter_the_attestation(world):
             world.call("GET", "/.well-known/jwks.json").get_json()))["chain"]
     assert [e[1] for e in chain["entries"]] == ["1", "2", "3"]
     assert f'"professional_id":{person_id(world)},' in chain["head"]["data"]
+
+
+def test_the_kept_subtree_hashes_make_the_same_paths_and_a_wrong_one_heals(world):
+    credits(world, person_id(world), 5 * TILE + 3)
+    assert log.seal(ledger_context()) is not None
+    ctx = ledger_context()
+    size = log.latest(ctx).size
+    indices = [0, 1, TILE - 1, TILE, 3 * TILE + 7, size - 1]
+    head_tree._NODES.clear()
+    assert (hex_paths(head_tree.HeadTree(ctx, size), indices, size)
+            == hex_paths(tree.Tree(ctx, size), indices, size))
+    assert head_tree._NODES  # kept for the next request
+    for key in list(head_tree._NODES):  # a restored database, say: every kept hash wrong
+        head_tree._NODES[key] = b"\x07" * 32
+
+    response = attest(world)
+
+    assert response.status_code == 200, response.get_json()
+    jwks = world.call("GET", "/.well-known/jwks.json").get_json()
+    assert verify_attestation.verify(response.get_json()["attestation"], jwks)
+    assert b"\x07" * 32 not in head_tree._NODES.values()
