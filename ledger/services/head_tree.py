@@ -41,7 +41,7 @@ def _database(ctx: Context) -> str:
 def forget(ctx: Context) -> None:
     """Drop the kept hashes of this database (after a path built from them failed)."""
     db = _database(ctx)
-    for key in [k for k in _NODES if k[0] == db]:
+    for key in [k for k in list(_NODES) if k[0] == db]:  # list(): one step under the GIL
         _NODES.pop(key, None)
 
 
