@@ -1,6 +1,6 @@
 """What the attestation table keeps of a token: enough to re-serve it, not the token.
 
-A format-2 attestation carries every entry of the professional's chain (1.7 MB at 10,000
+A format-2 attestation carries every entry of the professional's chain (1.5 MB at 10,000
 entries). The journal is append-only, so those entries are already in the database; the
 row keeps the rest of the claims, the protected header, the signature and the token's
 SHA-256. Re-serving rebuilds the entries from the journal, puts the token together and
