@@ -41,10 +41,12 @@ LONG = 10_000
 class Latencies:
     label: str
     ms: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)  # response bodies, bytes
 
     def __str__(self) -> str:
+        size = f", {max(self.sizes) / 1e6:,.2f} MB max body" if self.sizes else ""
         return (f"p50 {harness.percentile(self.ms, 50):,.1f} ms, "
-                f"p99 {harness.percentile(self.ms, 99):,.1f} ms (n={len(self.ms)})")
+                f"p99 {harness.percentile(self.ms, 99):,.1f} ms (n={len(self.ms)}){size}")
 
 
 def verify_each(port: int, token: str, serials: list[int], years: tuple[int, int],
@@ -60,6 +62,7 @@ def verify_each(port: int, token: str, serials: list[int], years: tuple[int, int
             started = time.perf_counter()
             status, raw = harness.request(conn, "POST", "/v1/verifications", body, headers)
             into.ms.append((time.perf_counter() - started) * 1000)
+            into.sizes.append(len(raw))
             if status != 200 or not json.loads(raw)["report"]["chain"]["intact"]:
                 raise SystemExit(f"verification failed: HTTP {status} {raw[:300]!r}")
     finally:

@@ -10,10 +10,17 @@ nothing else of the ledger: it can be copied and run alone. It checks
 1. the JWS signature (EdDSA, Ed25519) with the key named by its ``kid``;
 2. the checkpoint's C2SP signed note with a key of the same set, and that it states the
    attested tree size and root;
-3. every entry's RFC 9162 inclusion proof against that root;
-4. that the entries are one professional's unbroken chain (seq 1..n, each linking to the
-   hash before it), and
-5. that the attested totals per year and subject are the sums of those entries.
+3. the chain: the attestation (``format`` 2) carries every entry of the professional's
+   chain, seq 1..n, with the fields its hash covers; the hashes are recomputed here from
+   seq 1 (each covers the one before), and the last must be the hash in the chain HEAD's
+   leaf, whose RFC 9162 inclusion proof is checked against that root. One proof thus
+   proves every entry: change, drop, add or reorder one and the recomputed head differs.
+   (A format-1 attestation, issued before, carries each entry's leaf and proof instead;
+   each proof is checked and the chain links followed, as then.) And
+4. that the attested totals per year and subject are the sums of those entries.
+
+What the proofs do not cover: an entry's ``id`` (not among the fields its hash covers;
+only the head's is in its leaf), and entries the ledger recorded after the checkpoint.
 
 It fails closed: any check that cannot be made is a failure, and it prints VALID and
 exits 0 only when every check passed (exit 1: invalid, exit 2: could not be read).
@@ -34,6 +41,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 GENESIS = "0" * 64
+# journal.HASHED_FIELDS: what an entry's hash covers, in this order.
+HASHED_FIELDS = ("professional", "seq", "kind", "hours", "subject", "year", "posting",
+                 "base", "project", "reverses", "policy_version", "reason", "created_at")
+# What a format-2 attestation carries of each entry (its professional is the claims').
+CARRIED = ("id", *HASHED_FIELDS[1:])
 SIG_PREFIX = "\u2014 "
 
 
@@ -147,6 +159,56 @@ def check_entries(claims: dict[str, Any], size: int, root: bytes) -> list[dict[s
     return rows
 
 
+def entry_hash(prev_hash: str, body: dict[str, str | None]) -> str:
+    """journal.entry_hash over fields already in their canonical forms."""
+    payload = json.dumps([prev_hash, body], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def check_chain(claims: dict[str, Any], size: int, root: bytes) -> list[dict[str, Any]]:
+    """Format 2: recompute the chain from seq 1; its last hash must be the proven head's."""
+    chain = claims["chain"]
+    if chain["fields"] != list(CARRIED):
+        raise Failed("the entries are carried in a form this checker does not know")
+    person = claims["professional_id"]
+    if type(person) is not int:
+        raise Failed("the attestation names no professional id")
+    rows, prev = [], GENESIS
+    for expected, values in enumerate(chain["entries"], start=1):
+        if len(values) != len(CARRIED):
+            raise Failed(f"entry {expected} does not carry every field")
+        row = dict(zip(CARRIED, values, strict=True))
+        if any(v is not None and type(v) is not str for v in values[1:]):
+            raise Failed(f"entry {expected} carries a field that is not in canonical form")
+        if row["seq"] != str(expected):
+            raise Failed(f"the chain is broken at seq {expected}: an entry is missing")
+        prev = entry_hash(prev, {"professional": str(person),
+                                 **{name: row[name] for name in HASHED_FIELDS[1:]}})
+        rows.append({**row, "seq": expected, "year": int(row["year"]), "hash": prev})
+    head = chain["head"]
+    if head is None:
+        if rows:
+            raise Failed("the chain has entries but no proven head")
+        return rows
+    data = head["data"].encode()
+    path = [bytes.fromhex(h) for h in head["path"]]
+    if not included(int(head["index"]), size, hashlib.sha256(b"\x00" + data).digest(), path,
+                    root):
+        raise Failed(f"the chain's head, leaf {head['index']}, is not in the checkpoint's tree")
+    logged = json.loads(data)
+    if logged.get("leaf") != "entry":
+        raise Failed(f"leaf {head['index']} is not a journal entry")
+    logged = logged["row"]
+    if logged["professional_id"] != person:
+        raise Failed("the chain's head belongs to another professional")
+    if not rows or logged["seq"] != len(rows) or logged["id"] != rows[-1]["id"]:
+        raise Failed("the entries do not end at the proven head: an entry was dropped or added")
+    if logged["hash"] != prev:
+        raise Failed("the entries do not hash to the proven head: an entry was changed, "
+                     "dropped or reordered")
+    return rows
+
+
 def check_totals(claims: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     for year in claims["years"]:
         these = [r for r in rows if r["year"] == year["year"]]
@@ -174,8 +236,16 @@ def verify(token: str, jwks: dict[str, Any]) -> list[str]:
     if size != cp["size"] or root.hex() != cp["root_hash"] or origin != claims["iss"]:
         raise Failed("the signed checkpoint is not the one the attestation names")
     done.append(f"checkpoint: {origin} size {size} root {root.hex()} (signed note verifies)")
-    rows = check_entries(claims, size, root)
-    done.append(f"inclusion: {len(rows)} entries proven in the tree, chain unbroken")
+    form = claims.get("format", 1 if "entries" in claims else None)
+    if form == 2:
+        rows = check_chain(claims, size, root)
+        head = claims["chain"]["head"]
+        through = f" (through the head, leaf {head['index']})" if head else ""
+    elif form == 1:
+        rows, through = check_entries(claims, size, root), " (each by its own proof)"
+    else:
+        raise Failed(f"attestation format {form!r} is not one this checker knows")
+    done.append(f"inclusion: {len(rows)} entries proven in the tree, chain unbroken{through}")
     check_totals(claims, rows)
     done.append("totals: " + "; ".join(f"{y['year']} {y['total']} (公需 {y['public']}, "
                                        f"专业 {y['professional']})" for y in claims["years"]))

@@ -76,8 +76,9 @@ class AttestedReportSchema(VerificationReportSchema):
 class AttestedVerificationSchema(Schema):
     report = fields.Nested(AttestedReportSchema, required=True)
     attestation = fields.String(required=True, metadata={
-        "description": "a JWS (EdDSA, kid) with the totals, the checkpoint and every "
-                       "entry's inclusion proof; check it with the JWKS alone"})
+        "description": "a JWS (EdDSA, kid; claims format 2) with the totals, the "
+                       "checkpoint, every entry of the professional's chain and the "
+                       "inclusion proof of its head; check it with the JWKS alone"})
     verification_code = fields.String(required=True)
     checkpoint = fields.Nested(CheckpointRefSchema, required=True)
 

@@ -1,49 +1,62 @@
 """One professional's records read once and checked once, for an attestation.
 
-An attestation used to load the professional's entries three times as ORM objects,
-verify their chain twice, re-encode and diff every leaf, and compute and verify an
-audit path per entry against the signed root: 6 s for 10,000 entries. Here the entries
-and their leaves come in two Core queries; the chain is checked once; a leaf whose bytes
-equal the row's encoding needs no diff; and instead of verifying 10,000 paths, the tree
-they are built from is proven once: its root is the signed root, and every 256-leaf
-block a path was read from hashes to its tile. A path built from proven nodes proves
-itself, so no per-entry recomputation is needed.
+An attestation states the professional's whole chain (seq 1 to the last entry sealed in
+the checkpoint) and proves only its HEAD in the signed tree: each entry's hash covers the
+one before it, and the head's leaf covers its ``hash``, so once a verifier recomputes the
+chain from the entries (journal.entry_hash from seq 1) the one audit path proves every
+entry. Here the entries come in one Core query, the chain is re-hashed once in one loop
+(nothing is signed over a broken chain), the head's row is compared with its leaf, and
+the head's path is built from the stored tree and verified against the signed root.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha256
+from json.encoder import encode_basestring as quote  # json.dumps' own, ensure_ascii=False
 from typing import Any
 
 from sqlalchemy import select
 
 from .. import checkpoint, merkle
+from ..canonical import form
 from ..errors import Conflict
-from ..journal import GENESIS
+from ..journal import GENESIS, HASHED_FIELDS
 from ..store import Entry, LogCheckpoint, LogLeaf, Professional
-from . import integrity, tree
+from . import head_tree, integrity, tree
 from .context import Context
 from .keyset import ed25519_verify
+
+# What an attestation carries of each entry, in this order: its id and the canonical form
+# (ledger/canonical.py) of every field journal.entry_hash covers but the professional, who
+# is the attestation's own. prev_hash and hash are left out: the verifier recomputes them.
+CARRIED = ("id", "seq", "kind", "hours", "subject", "year", "posting", "base", "project",
+           "reverses", "policy_version", "reason", "created_at")
+COLUMNS = ("id", "professional_id", "seq", "kind", "hours", "subject", "year", "posting_id",
+            "base_id", "project_id", "reverses_id", "policy_version", "reason", "created_at",
+            "prev_hash", "hash")
 
 
 @dataclass
 class Checked:
     """What an attestation states, after every check passed."""
 
-    entries: list[Any]  # all the professional's entries (Core rows), by seq
-    pairs: list[tuple[Any, Any]]  # (entry, its leaf) for leaves in the checkpoint, by seq
-    paths: dict[int, list[str]]  # leaf index -> audit path, hex, leaf upwards
+    entries: list[Any]  # the professional's entries (Core rows) in the checkpoint, by seq
+    carried: list[list[Any]]  # each of those as the attestation carries it (CARRIED)
+    head: dict[str, Any] | None  # the last one's leaf: index, data and audit path (hex)
 
 
-def _read(ctx: Context, professional_id: int) -> tuple[list[Any], list[Any]]:
+def _read(ctx: Context, professional_id: int, size: int) -> tuple[list[Any], Any]:
+    """The professional's entries, and the leaf of the last one in the tree of ``size``."""
     entry, leaf = Entry.__table__, LogLeaf.__table__
     entries = ctx.session.execute(
-        select(entry).where(entry.c.professional_id == professional_id)
-        .order_by(entry.c.seq)).all()
-    entry_leaves = ctx.session.execute(
+        select(*(entry.c[name] for name in COLUMNS))
+        .where(entry.c.professional_id == professional_id).order_by(entry.c.seq)).all()
+    head_leaf = ctx.session.execute(
         select(leaf.c.id, leaf.c.ref_id, leaf.c.idx, leaf.c.data, leaf.c.leaf_hash)
-        .where(leaf.c.kind == "entry", leaf.c.owner == professional_id)).all()
-    return entries, entry_leaves
+        .where(leaf.c.kind == "entry", leaf.c.owner == professional_id, leaf.c.idx < size)
+        .order_by(leaf.c.idx.desc()).limit(1)).first()
+    return entries, head_leaf
 
 
 def _binding_findings(ctx: Context, person: Professional) -> list[integrity.Finding]:
@@ -67,47 +80,160 @@ def hex_paths(hashes: tree.Tree, indices: list[int], size: int) -> dict[int, lis
     return {index: merkle.inclusion_path(index, size, node) for index in indices}
 
 
-def check(ctx: Context, person: Professional, head: LogCheckpoint) -> Checked:
-    """Raise record_integrity_failed unless the professional's rows match their leaves,
-    their chain is unbroken, and each leaf is in the signed checkpoint."""
-    entries, entry_leaves = _read(ctx, person.id)
-    findings = integrity.chain_findings(person.id, entries)
-    findings += integrity.compare("entry", {e.id: e for e in entries}, entry_leaves)
-    findings += _binding_findings(ctx, person)
-    leaf_of = {leaf.ref_id: leaf for leaf in entry_leaves
-               if leaf.idx is not None and leaf.idx < head.size}
-    pairs = [(e, leaf_of[e.id]) for e in entries if e.id in leaf_of]
-    paths: dict[int, list[str]] = {}
+class _Forms:
+    """canonical.form of an entry's hashed fields, memoised where values repeat (kinds,
+    subjects, hours, policy versions, reasons): the same strings form() makes."""
+
+    def __init__(self) -> None:
+        # Equal decimals (24, 24.0) have the one canonical form, so hours share a memo;
+        # texts have their own (a str never equals a Decimal, but keep them apart).
+        self.texts: dict[Any, str | None] = {}
+        self.hours: dict[Any, str | None] = {}
+
+    def _text(self, value: Any) -> str | None:
+        try:
+            return self.texts[value]
+        except KeyError:
+            made = self.texts[value] = form(value)
+            return made
+
+    def _hours(self, value: Any) -> str | None:
+        try:
+            return self.hours[value]
+        except KeyError:
+            made = self.hours[value] = form(value)
+            return made
+
+    def of(self, e: Any) -> list[str | None]:
+        """The forms in HASHED_FIELDS order, the professional first."""
+        text = self._text
+        return [str(e.professional_id), str(e.seq), text(e.kind), self._hours(e.hours),
+                text(e.subject), str(e.year), _int(e.posting_id), _int(e.base_id),
+                _int(e.project_id), _int(e.reverses_id), text(e.policy_version),
+                text(e.reason or ""), form(e.created_at)]
+
+
+def _int(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+_KEYS = tuple(f'"{name}":' for name in HASHED_FIELDS)
+
+
+def hash_of_forms(prev_hash: str, forms: list[str | None]) -> str:
+    """journal.entry_hash over fields already in canonical form (HASHED_FIELDS order):
+    the same JSON, put together without a dict per entry (tests compare the two)."""
+    body = ",".join(key + ("null" if v is None else quote(v))
+                    for key, v in zip(_KEYS, forms, strict=True))
+    return sha256(f'["{prev_hash}",{{{body}}}]'.encode()).hexdigest()
+
+
+def rehash(professional_id: int, entries: list[Any]) -> tuple[list[list[Any]],
+                                                                list[integrity.Finding]]:
+    """Each entry as carried, and a finding if the chain does not recompute: one pass."""
+    carried: list[list[Any]] = []
+    forms_of = _Forms().of
+    prev = GENESIS
+    for expected, entry in enumerate(entries, start=1):
+        forms = forms_of(entry)
+        if (entry.seq != expected or entry.prev_hash != prev
+                or hash_of_forms(prev, forms) != entry.hash):
+            return carried, [integrity.Finding(
+                "chain_broken", f"professional {professional_id}",
+                f"the hash chain breaks at seq {entry.seq} (entry {entry.id})")]
+        forms[0] = entry.id  # carried: the id in the professional's place (CARRIED)
+        carried.append(forms)
+        prev = entry.hash
+    return carried, []
+
+
+def _unlogged(ctx: Context, later: list[Any], size: int) -> list[integrity.Finding]:
+    """Entries after the checkpoint's head must have a leaf waiting to be sealed (one
+    written since the seal), outside the checkpoint: a row with no leaf at all was put
+    there by hand, and one sealed before the head means the log's order was rewritten."""
+    if not later:
+        return []
+    index_of = dict(ctx.session.execute(select(LogLeaf.ref_id, LogLeaf.idx).where(
+        LogLeaf.kind == "entry", LogLeaf.ref_id.in_([e.id for e in later]))).all())
+    findings = []
+    for e in later:
+        if e.id not in index_of:
+            findings.append(integrity.Finding("entry_inserted", f"entry {e.id} (seq {e.seq})",
+                                              "no leaf in the log covers it"))
+        elif index_of[e.id] is not None and index_of[e.id] < size:
+            findings.append(integrity.Finding(
+                "entry_reordered", f"entry {e.id} (seq {e.seq})",
+                "sealed in the checkpoint before the leaf of an earlier entry"))
+    return findings
+
+
+def _prove_head(ctx: Context, head: LogCheckpoint, leaf: Any
+                ) -> tuple[list[str], list[integrity.Finding]]:
+    """The head leaf's audit path, verified against the checkpoint's signed root: built
+    from the process's kept subtree hashes (head_tree), and if that path fails, again
+    from every tile, whose failure is then the finding."""
     try:
         signed = checkpoint.verify(head.note, ctx.signer.note_keys(), ed25519_verify)
         if signed.size != head.size:
             raise checkpoint.CheckpointError("the signed size is not the checkpoint's")
-        hashes = tree.Tree(ctx, head.size)
-        if hashes.root() != signed.root:
-            raise Conflict(f"the stored tree of size {head.size} is not the signed one",
-                           code="log_integrity_failed")
-        for _, leaf in pairs:
-            if hashes.leaf(leaf.idx) != bytes.fromhex(leaf.leaf_hash):
-                findings.append(integrity.Finding(
-                    "leaf_not_in_checkpoint", f"leaf {leaf.idx} (entry {leaf.ref_id})",
-                    f"no proof of it in the signed tree of size {head.size}"))
-        paths = hex_paths(hashes, [leaf.idx for _, leaf in pairs], head.size)
-        for number in hashes.unproven_blocks():
-            findings.append(integrity.Finding(
-                "tree_mismatch", f"leaves {number * tree.TILE} to "
-                f"{(number + 1) * tree.TILE - 1}", "they do not hash to their sealed tile"))
+        data_hash = merkle.leaf_hash(leaf.data.encode())
+
+        def proven(hashes: tree.Tree) -> list[str] | None:
+            path = hex_paths(hashes, [leaf.idx], head.size)[leaf.idx]
+            return path if merkle.verify_inclusion(
+                leaf.idx, head.size, data_hash, [bytes.fromhex(h) for h in path],
+                signed.root) else None
+
+        try:
+            path = proven(head_tree.HeadTree(ctx, head.size))
+        except (Conflict, merkle.ProofError):
+            path = None
+        if path is None:
+            head_tree.forget(ctx)
+            path = proven(tree.Tree(ctx, head.size))
+        if path is None:
+            return [], [integrity.Finding(
+                "tree_mismatch", f"leaf {leaf.idx} (entry {leaf.ref_id})",
+                f"no proof of it in the signed tree of size {head.size}: the stored tree "
+                "is not the signed one")]
+        return path, []
     except checkpoint.CheckpointError as exc:
-        findings.append(integrity.Finding("checkpoint_invalid", f"checkpoint {head.size}",
-                                          str(exc)))
+        return [], [integrity.Finding("checkpoint_invalid", f"checkpoint {head.size}",
+                                      str(exc))]
     except (Conflict, merkle.ProofError) as exc:
-        findings.append(integrity.Finding("tree_mismatch", f"checkpoint {head.size}",
-                                          getattr(exc, "message", str(exc))))
+        return [], [integrity.Finding("tree_mismatch", f"checkpoint {head.size}",
+                                      getattr(exc, "message", str(exc)))]
+
+
+def check(ctx: Context, person: Professional, head: LogCheckpoint,
+          sealed_all: bool = True) -> Checked:
+    """Raise record_integrity_failed unless the professional's chain is unbroken, its head
+    (the last entry in the checkpoint) is as logged and proven in the signed tree, and
+    their identity binding is as logged. ``sealed_all``: the checkpoint was sealed for
+    this attestation, so every entry after its head must have a leaf waiting."""
+    entries, head_leaf = _read(ctx, person.id, head.size)
+    carried, findings = rehash(person.id, entries)
+    findings += _binding_findings(ctx, person)
+    covered: list[Any] = []
+    proof = None
+    if head_leaf is not None:
+        by_id = {e.id: e for e in entries}
+        row = by_id.get(head_leaf.ref_id)
+        findings += integrity.compare(
+            "entry", {head_leaf.ref_id: row._asdict()} if row is not None else {},
+            [head_leaf])
+        if row is not None:
+            covered = [e for e in entries if e.seq <= row.seq]
+            path, problems = _prove_head(ctx, head, head_leaf)
+            findings += problems
+            proof = {"index": head_leaf.idx, "data": head_leaf.data, "path": path}
+    if sealed_all:
+        findings += _unlogged(ctx, entries[len(covered):], head.size)
     if findings:
         raise Conflict("the professional's records fail the integrity check; nothing was "
                        "signed", code="record_integrity_failed",
                        findings=[f.as_dict() for f in findings])
-    return Checked(list(entries), pairs, paths)
-
+    return Checked(covered, carried[:len(covered)], proof)
 
 
 def chain(checked: Checked) -> dict[str, Any]:

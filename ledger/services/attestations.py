@@ -1,17 +1,17 @@
 """Attestations anyone can check: a signed statement of a professional's hours, resting
-on a signed checkpoint of the Merkle log, with the inclusion proof of every entry.
+on a signed checkpoint of the Merkle log, with the inclusion proof of the chain's head.
 
 The attestation is a compact JWS (EdDSA, ``kid``, ``typ: verification+jwt``) whose claims
-carry the years' totals, the checkpoint's signed note, and each of the professional's
-entries in that checkpoint as its leaf data and audit path. A verifier with only the
-JWKS (``python -m ledger.verify_attestation``) re-checks the signature, the checkpoint,
-every proof, the chain links and the totals. Nothing is signed for a professional whose
-records fail the integrity check.
+(``format`` 2) carry the years' totals, the checkpoint's signed note, every entry of the
+professional's chain up to the last one in that checkpoint (its id and hashed fields),
+and that last entry's leaf data and audit path. A verifier with only the JWKS
+(``python -m ledger.verify_attestation``) re-checks the signature, the checkpoint, the
+head's proof, recomputes the chain from seq 1 up to the proven head, and the totals.
+Nothing is signed for a professional whose records fail the integrity check.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 from decimal import Decimal
@@ -23,21 +23,17 @@ from .. import checkpoint, identity, leaves, merkle
 from ..actors import Actor, Role
 from ..errors import Conflict, Invalid, NotFound
 from ..store import AccessLog, Attestation, Entry, LogCheckpoint, Professional
-from . import asof, attest_check, grants, log, tree
+from . import asof, attest_check, attest_store, grants, log, tree
+from .attest_store import b64url, b64url_decode
 from .context import Context, unit_of_work
 from .keyset import ed25519_verify
 from .reading import Years, _who, _year_summaries
 
 TYP = "verification+jwt"
+# 1: every entry's leaf and audit path. 2: every entry's hashed fields and the chain
+# head's one leaf and path (ledger/services/attest_check.py). The checker reads both.
+FORMAT = 2
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def new_code() -> str:
@@ -48,22 +44,21 @@ def new_code() -> str:
 
 def sign_jws(signer: Any, claims: dict[str, Any]) -> str:
     header = {"alg": "EdDSA", "kid": signer.kid, "typ": TYP}
-    signing_input = (_b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
-                     + _b64url(json.dumps(claims, ensure_ascii=False, separators=(",", ":"),
-                                          default=str).encode()))
-    return signing_input + "." + _b64url(signer.sign(signing_input.encode()))
+    signing_input = (b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
+                     + attest_store.payload(claims))
+    return signing_input + "." + b64url(signer.sign(signing_input.encode()))
 
 
 def read_jws(signer: Any, token: str) -> dict[str, Any] | None:
     """The claims of a JWS signed by any key the ledger ever published; None otherwise."""
     try:
         head, body, sig = token.split(".")
-        header = json.loads(_b64url_decode(head))
+        header = json.loads(b64url_decode(head))
         public = signer.public_keys().get(header.get("kid"))
         if (header.get("alg") != "EdDSA" or public is None
-                or not ed25519_verify(public, f"{head}.{body}".encode(), _b64url_decode(sig))):
+                or not ed25519_verify(public, f"{head}.{body}".encode(), b64url_decode(sig))):
             return None
-        return json.loads(_b64url_decode(body))
+        return json.loads(b64url_decode(body))
     except (ValueError, TypeError):
         return None
 
@@ -94,23 +89,20 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
     head = asof.resolve(ctx, as_of) if as_of else log.latest(ctx)
     if head is None:
         raise Conflict("the log has no checkpoint yet", code="log_not_sealed")
-    checked = attest_check.check(ctx, person, head)
-    pairs, paths = checked.pairs, checked.paths
+    checked = attest_check.check(ctx, person, head, sealed_all=not as_of)
     now = ctx.now()
-    entries = [e for e, _ in pairs]
-    in_years = [e for e in entries if years.first <= e.year <= years.last]
+    in_years = [e for e in checked.entries if years.first <= e.year <= years.last]
     summaries = _year_summaries(ctx, person, in_years, years)
     code = new_code()
-    chain = asof.chain_at(entries) if as_of else attest_check.chain(checked)
     report = {
-        "professional": _who(person), "years": summaries, "chain": chain,
+        "professional": _who(person), "years": summaries, "chain": attest_check.chain(checked),
         "verified_at": now, "verified_by": {"client_id": actor.subject, "name": actor.name,
                                             "jurisdiction": actor.jurisdiction},
         "purpose": purpose, "year_from": years.first, "year_to": years.last,
         "checkpoint": _checkpoint_view(head),
     }
     claims = {
-        "iss": ctx.signer.origin, "iat": int(now.timestamp()), "jti": code,
+        "iss": ctx.signer.origin, "iat": int(now.timestamp()), "jti": code, "format": FORMAT,
         "verification_code": code, "verify_url": f"{public_url}/verify/{code}",
         "sub": person.id_masked, "name": person.name, "professional_id": person.id,
         "purpose": purpose, "year_from": years.first, "year_to": years.last,
@@ -120,14 +112,16 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
         "checkpoint": {**_checkpoint_view(head), "origin": ctx.signer.origin,
                        "note": head.note},
         "proofs_url": f"{public_url}/v1/log/proofs/inclusion?size={head.size}&index=",
-        "entries": [{"index": leaf.idx, "data": leaf.data,
-                     "path": paths[leaf.idx]} for _, leaf in pairs],
+        # Every entry of the chain up to its head, whatever its year: a reversal in another
+        # year still changes nothing unseen, and the chain recomputes only from seq 1.
+        "chain": {"fields": list(attest_check.CARRIED), "entries": checked.carried,
+                  "head": checked.head},
     }
     jws = sign_jws(ctx.signer, claims)
     ctx.session.add(Attestation(
         code=code, professional_id=person.id, year_from=years.first, year_to=years.last,
         purpose=purpose, issued_at=now, issued_by=actor.client_pk, checkpoint_size=head.size,
-        entry_ids=[e.id for e in in_years], jws=jws))
+        entry_ids=[e.id for e in in_years], jws=attest_store.stored_form(jws)))
     if actor.role is not Role.PROFESSIONAL:
         ctx.session.add(AccessLog(
             professional_id=person.id, client_id=actor.client_pk,
@@ -191,7 +185,8 @@ def check_attestation(ctx: Context, code: str) -> dict[str, Any]:
         Attestation.code == code.strip().upper()))
     if row is None:
         raise NotFound("no attestation with that code", code="attestation_not_found")
-    claims = read_jws(ctx.signer, row.jws) or {}
+    token = attest_store.token_of(ctx, row)
+    claims = (read_jws(ctx.signer, token) if token else None) or {}
     genuine = bool(claims) and claims.get("verification_code") == row.code
     head = ctx.session.scalar(select(LogCheckpoint).where(
         LogCheckpoint.size == row.checkpoint_size))
@@ -231,6 +226,14 @@ def _totals(entries: list[Entry], years: Years) -> list[dict[str, Any]]:
     return out
 
 
+def _proven_leaves(claims: dict[str, Any]) -> list[dict[str, Any]]:
+    """The leaves an attestation proves: the chain head (format 2), or every entry (1)."""
+    chain = claims.get("chain")
+    if isinstance(chain, dict):
+        return [chain["head"]] if chain.get("head") else []
+    return claims.get("entries", [])
+
+
 def _rests_on_log(ctx: Context, claims: dict[str, Any], head: LogCheckpoint | None) -> bool:
     if head is None or claims.get("checkpoint", {}).get("root_hash") != head.root_hash:
         return False
@@ -242,6 +245,6 @@ def _rests_on_log(ctx: Context, claims: dict[str, Any], head: LogCheckpoint | No
         return all(entry["index"] < head.size
                    and hashes.leaf(entry["index"]) == merkle.leaf_hash(entry["data"].encode())
                    and leaves.decode(entry["data"])["leaf"] == "entry"
-                   for entry in claims.get("entries", []))
+                   for entry in _proven_leaves(claims))
     except (checkpoint.CheckpointError, Conflict, KeyError, ValueError):
         return False

@@ -20,7 +20,9 @@ class LogLeaf(Base):
     """
 
     __tablename__ = "log_leaf"
-    __table_args__ = (Index("ix_log_leaf_kind_ref", "kind", "ref_id"),)
+    # (owner, idx): an attestation's chain head, the owner's last leaf in a checkpoint.
+    __table_args__ = (Index("ix_log_leaf_kind_ref", "kind", "ref_id"),
+                      Index("ix_log_leaf_owner_idx", "owner", "idx"))
     id: Mapped[int] = mapped_column(primary_key=True)
     idx: Mapped[int | None] = mapped_column(Integer, unique=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -68,4 +70,6 @@ class Attestation(Base):
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     checkpoint_size: Mapped[int] = mapped_column(Integer)
     entry_ids: Mapped[list[Any]]
+    # Format 1: the whole JWS. Format 2: a JSON skeleton (attest_store.stored_form),
+    # the claims without their entries, re-served from the journal.
     jws: Mapped[str] = mapped_column(Text)

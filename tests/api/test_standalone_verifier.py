@@ -59,7 +59,7 @@ def test_an_attestation_verifies_with_only_the_jwks(world, tmp_path):
     result = run_alone(tmp_path, token, "--jwks", jwks)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("VALID")
-    assert "2 entries proven" in result.stdout
+    assert "2 entries proven" in result.stdout and "through the head" in result.stdout
     assert "2025 40.0 (公需 16.0, 专业 24.0)" in result.stdout
 
 
@@ -74,7 +74,7 @@ def _resign_free_edit(token: str, edit) -> str:
 
 @pytest.mark.parametrize("edit", [
     lambda c: c["years"][1].update(total="90.0"),
-    lambda c: c["entries"].pop(),
+    lambda c: c["chain"]["entries"].pop(0),
     lambda c: c.update(sub="370***********0000"),
 ], ids=["inflated total", "dropped entry", "other person"])
 def test_any_edit_of_the_claims_fails(world, tmp_path, edit):
@@ -90,14 +90,15 @@ def test_checks_behind_the_signature_fail_closed(world, tmp_path):
     token, jwks, body = attested(world, tmp_path)
     claims = json.loads(base64.urlsafe_b64decode(
         body["attestation"].split(".")[1] + "=="))
-    claims["entries"][0]["path"] = ["00" * 32] * len(claims["entries"][0]["path"])
+    head = claims["chain"]["head"]
+    head["path"] = ["00" * 32] * len(head["path"])
     verify_attestation.check_jws(body["attestation"], verify_attestation.load_keys(
         json.loads(jwks.read_text())))  # the real one passes this step
     with pytest.raises(verify_attestation.Failed, match="not in the checkpoint"):
         cp = claims["checkpoint"]
         _, size, root = verify_attestation.check_checkpoint(
             cp["note"], verify_attestation.load_keys(json.loads(jwks.read_text())))
-        verify_attestation.check_entries(claims, size, root)
+        verify_attestation.check_chain(claims, size, root)
 
 
 def test_the_wrong_keys_or_garbage_never_pass(world, tmp_path):
