@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import checkpoint, merkle
+from .. import checkpoint, journal, merkle
 from ..canonical import form
 from ..errors import Conflict
-from ..journal import GENESIS, HASHED_FIELDS
+from ..journal import GENESIS
 from ..store import Entry, LogCheckpoint, LogLeaf, Professional
 from . import head_tree, integrity, tree
 from .context import Context
@@ -117,15 +117,11 @@ def _int(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
-_KEYS = tuple(f'"{name}":' for name in HASHED_FIELDS)
-
-
 def hash_of_forms(prev_hash: str, forms: list[str | None]) -> str:
-    """journal.entry_hash over fields already in canonical form (HASHED_FIELDS order):
-    the same JSON, put together without a dict per entry (tests compare the two)."""
-    body = ",".join(key + ("null" if v is None else quote(v))
-                    for key, v in zip(_KEYS, forms, strict=True))
-    return sha256(f'["{prev_hash}",{{{body}}}]'.encode()).hexdigest()
+    """journal.entry_hash over fields already in canonical form (HASHED_FIELDS order),
+    without a dict per entry (tests compare the two)."""
+    return sha256(journal.payload(prev_hash, ["null" if v is None else quote(v)
+                                              for v in forms]).encode()).hexdigest()
 
 
 def rehash(professional_id: int, entries: list[Any]) -> tuple[list[list[Any]],
