@@ -5,6 +5,7 @@ is journal.entry_hash, byte for byte."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -139,5 +140,7 @@ def test_the_servers_fast_hash_is_the_journals(fields):
             project_id=f["project"], reverses_id=f["reverses"],
             policy_version=f["policy_version"], reason=f["reason"], created_at=f["created_at"])
         expected = journal.entry_hash(prev, hashed_fields(row))
-        assert attest_check.hash_of_forms(prev, attest_check._Forms().of(row)) == expected
+        forms, text = attest_check._Forms().entry(prev, row)
+        assert attest_check.hash_of_forms(prev, forms) == expected
+        assert hashlib.sha256(text.encode()).hexdigest() == expected
         prev = expected
