@@ -95,8 +95,13 @@ def _keyed(digest: str | None, ctx: Context) -> str:
 
 
 def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[int, Project],
-            decisions_for: Sequence[tuple[Posting, Completion]]) -> dict[int, Entry]:
+            decisions_for: Sequence[tuple[Posting, Completion]],
+            created: frozenset[int] = frozenset()) -> dict[int, Entry]:
     """Decide each posting, record the outcome and append credit entries.
+
+    ``created`` are professionals this transaction created: they have no entries, no
+    chain, no credited day and no attendance yet, so nothing is read for them (a single
+    post of a new person was five statements more for five empty answers).
 
     Returns the credit entry of each credited posting, keyed by posting id.
     """
@@ -105,12 +110,13 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     filing_of = Filings(projects)
     today = ctx.today()
     now = ctx.now()
-    credited_so_far = _credited_per_project(ctx, [p for p, _ in decisions_for])
-    every_day = [d for _, c in decisions_for for d in c.training_dates]
-    loads = credited_days(ctx, (p.professional_id for p, _ in decisions_for
+    known = [(p, c) for p, c in decisions_for if p.professional_id not in created]
+    credited_so_far = _credited_per_project(ctx, [p for p, _ in known])
+    every_day = [d for _, c in known for d in c.training_dates]
+    loads = credited_days(ctx, (p.professional_id for p, _ in known
                                 if p.professional_id is not None),
-                          min(every_day), max(every_day))
-    attended = AttendanceFacts(ctx, [p for p, _ in decisions_for])
+                          min(every_day), max(every_day)) if every_day else {}
+    attended = AttendanceFacts(ctx, [p for p, _ in known])
     credited_hours: dict[int, Decimal] = {}  # by id() of the posting: ids come later
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
@@ -137,7 +143,8 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     _insert_new(ctx, [p for p, _ in decisions_for if p.id is None])
     ctx.session.flush()
     credited = [(p, c) for p, c in decisions_for if p.status == Outcome.CREDITED]
-    chains = Chains(ctx, (p.professional_id for p, _ in credited))
+    chains = Chains(ctx, (p.professional_id for p, _ in credited
+                          if p.professional_id not in created))
     rows = [chains.next_row(
         professional_id=posting.professional_id, kind="credit",
         hours=credited_hours[id(posting)],
@@ -277,7 +284,9 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             professional_jurisdiction=person.jurisdiction_code if person else None,
         )
         pairs.append((posting, completion))
-    entries = _settle(ctx, base, facts, projects, pairs) if pairs else {}
+    # Those _find_or_create made now are plain values, not rows read back.
+    created = frozenset(p.id for p in people.values() if not isinstance(p, Professional))
+    entries = _settle(ctx, base, facts, projects, pairs, created) if pairs else {}
     old_entries = _credit_entries(ctx, [p.id for p in existing.values()])
 
     by_external = {p.external_id: p for p, _ in pairs}

@@ -1,0 +1,119 @@
+"""Issue 12 item 3: a post reads nothing it knows is empty (a professional created in
+this request has no entries, chain, credited days or attendance), and every rule still
+holds for the same person's later postings. On both databases."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event, select
+
+from api.db import db
+from ledger.journal import GENESIS
+from ledger.store import Entry
+
+from ..world import id_number
+
+HISTORY_TABLES = ("entry", "attendance", "anomaly_flag")
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL each request runs, recorded per call of ``seen.clear()``."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def reads_of(seen: list[str], table: str) -> list[str]:
+    """Reads of ``table``'s rows; not SQLite's id allocation (rows.inserted_ids)."""
+    return [s for s in seen if s.startswith("SELECT") and re.search(rf"\bFROM {table}\b", s)
+            and not s.startswith(f"SELECT max({table}.id)")]
+
+
+@pytest.fixture
+def one_day(world):
+    """A project of one day, 20 June, 8 hours, and another the same day; training done."""
+    project = world.accepted_project(start_on="2025-06-20", end_on="2025-06-20", hours="8.0")
+    world.other_project = world.accepted_project(
+        start_on="2025-06-20", end_on="2025-06-20", hours="8.0", title="另一个研修班")
+    world.clock.set(datetime(2025, 6, 22, 2, tzinfo=UTC))
+    return project
+
+
+def new_person(world, project, external_id, serial=501, **overrides):
+    return world.item(project, external_id, id_number=id_number(serial), name="赵六",
+                      training_dates=["2025-06-20"], **overrides)
+
+
+def chain_of(world, posting_ids):
+    return list(db.session.execute(
+        select(Entry.seq, Entry.prev_hash, Entry.hash, Entry.hours)
+        .where(Entry.posting_id.in_(posting_ids)).order_by(Entry.seq)))
+
+
+def test_a_new_professional_post_reads_no_history_and_a_known_one_does(world, one_day,
+                                                                       statements):
+    statements.clear()
+    first = world.post(new_person(world, one_day, "n-1", hours="3.0"))
+    assert first.get_json()["receipts"][0]["status"] == "credited"
+    for table in HISTORY_TABLES:
+        assert reads_of(statements, table) == [], table
+
+    statements.clear()
+    again = world.post(new_person(world, one_day, "n-2", hours="2.0"))
+    assert again.get_json()["receipts"][0]["status"] == "credited"
+    # The same person, now known: the cap and the chain are read from the database.
+    assert reads_of(statements, "entry") and reads_of(statements, "attendance")
+
+
+def test_a_professional_created_earlier_still_meets_the_daily_cap_and_continues_the_chain(
+        world, one_day):
+    other = world.other_project
+    first = world.post(new_person(world, one_day, "n-1", hours="6.0"))
+    second = world.post(new_person(world, other, "n-2", hours="5.0"))
+    third = world.post(new_person(world, other, "n-3", hours="1.0"))
+
+    one = first.get_json()["receipts"][0]
+    two = second.get_json()["receipts"][0]
+    assert one["status"] == "credited" and one["hours"] == "6.0"
+    assert two["status"] == "credited" and two["hours"] == "2.0"  # 6 already that day
+    assert [n["code"] for n in two["notes"]] == ["hours_exceed_daily_cap"]
+    full = third.get_json()["receipts"][0]
+    assert full["status"] == "rejected"
+    assert [r["code"] for r in full["reasons"]] == ["hours_exceed_daily_cap"]
+
+    chain = chain_of(world, [one["posting_id"], two["posting_id"]])
+    assert [(seq, hours) for seq, _, _, hours in chain] == [(1, 6), (2, 2)]
+    assert chain[0].prev_hash == GENESIS and chain[1].prev_hash == chain[0].hash
+
+
+def test_two_items_of_one_new_professional_in_a_batch_share_the_cap_and_one_chain(
+        world, one_day):
+    response = world.post(new_person(world, one_day, "n-1", hours="6.0"),
+                          new_person(world, world.other_project, "n-2", hours="6.0"))
+    assert response.status_code == 200, response.get_json()
+    one, two = response.get_json()["receipts"]
+    assert (one["hours"], two["hours"]) == ("6.0", "2.0")
+    chain = chain_of(world, [one["posting_id"], two["posting_id"]])
+    assert [seq for seq, *_ in chain] == [1, 2]
+    assert chain[1].prev_hash == chain[0].hash
+
+
+def test_a_professional_created_earlier_has_the_projects_credits_counted(world, one_day):
+    """Standing credits per project are read for a person created in an earlier request:
+    the filing's 8 hours, 6 of them credited, leave no room for 5 more."""
+    world.post(new_person(world, one_day, "p-1", hours="6.0"))
+    later = world.post(new_person(world, one_day, "p-2", hours="5.0")).get_json()
+    [reason] = later["receipts"][0]["reasons"]
+    assert reason["code"] == "hours_exceed_filing"
+    assert reason["details"]["already_credited"] == "6.0"
+
