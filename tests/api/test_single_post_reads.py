@@ -117,3 +117,56 @@ def test_a_professional_created_earlier_has_the_projects_credits_counted(world, 
     assert reason["code"] == "hours_exceed_filing"
     assert reason["details"]["already_credited"] == "6.0"
 
+
+
+def standing_reads(seen: list[str]) -> list[str]:
+    """Reads of standing events' and scope grants' rows (not the base row's counts)."""
+    return [s for s in seen if s.startswith(("SELECT standing_event.", "SELECT scope_grant."))]
+
+
+def test_a_base_standing_is_read_once_and_a_new_decision_applies_to_the_next_post(
+        world, one_day, statements):
+    first = world.post(new_person(world, one_day, "s-1", hours="4.0"))
+    assert first.get_json()["receipts"][0]["status"] == "credited"
+    statements.clear()
+    second = world.post(new_person(world, one_day, "s-2", serial=502, hours="4.0"))
+    assert second.get_json()["receipts"][0]["status"] == "credited"
+    assert standing_reads(statements) == []  # the memo answered
+
+    revoked = world.call("POST", f"/v1/bases/{world.base_id}/standing-events",
+                         world.regulator, json={
+                             "type": "revoked", "effective_on": "2025-06-19",
+                             "reason": "评估不合格，限期整改仍达不到要求",
+                             "document_number": "淄人社字〔2025〕40号",
+                             "basis": "淄博 第二十三条"})
+    assert revoked.status_code in (200, 201), revoked.get_json()
+    statements.clear()
+    third = world.post(new_person(world, world.other_project, "s-3", serial=503,
+                                  hours="4.0")).get_json()["receipts"][0]
+    assert standing_reads(statements) != []  # a count moved: read again
+    assert third["status"] == "rejected", third
+    assert "base_not_in_good_standing" in [r["code"] for r in third["reasons"]]
+
+
+def test_standing_read_beside_a_row_committed_meanwhile_is_not_memoised(world, monkeypatch):
+    """Counts from one snapshot, rows from a later one: kept out of the memo, or a post
+    that still saw the old counts would be answered with rows it could not see."""
+    from ledger.services import posting_reads
+
+    real = posting_reads._read_standing
+
+    def one_more(ctx, base_id):
+        events, grants = real(ctx, base_id)
+        return (*events, events[-1]), grants
+
+    monkeypatch.setattr(posting_reads, "_read_standing", one_more)
+    ctx = world.ctx
+    _row, facts = posting_reads.base_for_posting(ctx, world.base_id)
+    assert len(facts.events) == 2  # this post used what it read
+    memo = posting_reads._memo(ctx)
+    assert not [key for key in memo.entries if key[0] == world.base_id]
+    monkeypatch.setattr(posting_reads, "_read_standing", real)
+    _row, facts = posting_reads.base_for_posting(ctx, world.base_id)
+    assert len(facts.events) == 1
+    assert [key for key in memo.entries if key[0] == world.base_id] == [(world.base_id, 1, 0)]
+    ctx.session.rollback()
