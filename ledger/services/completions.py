@@ -216,19 +216,17 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
                               code="idempotency_key_reused")
             return stored.response
 
-    # The base's row and its standing in one statement (posting_reads).
-    found = base_for_posting(ctx, actor.base_id)
+    # The base's row, its standing and the projects in one statement (posting_reads).
+    project_ids = {i.project_id for i in items}
+    found = base_for_posting(ctx, actor.base_id, project_ids)
     if found is None:
         raise NotFound("no such base", code="base_not_found")
-    base, facts = found
+    base, facts, projects = found
     repeated = sorted(k for k, n in Counter(i.external_id for i in items).items() if n > 1)
     if repeated:
         raise Invalid("external_id repeats within the batch", code="external_id_repeated",
                       external_ids=repeated)
 
-    project_ids = {i.project_id for i in items}
-    projects = {p.id: p for p in session.scalars(
-        select(Project).where(Project.id.in_(project_ids), Project.base_id == base.id))}
     missing = sorted(project_ids - projects.keys())
     if missing:
         raise NotFound("no such project", code="project_not_found", project_ids=missing)

@@ -17,16 +17,25 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 
 from ..rules import BaseFacts, ScopeGrant
 from ..standing import StandingEvent
-from ..store import Entry, Posting, Professional, ScopeGrantRow, StandingEventRow, TrainingBase
+from ..store import (
+    Entry,
+    Posting,
+    Professional,
+    Project,
+    ScopeGrantRow,
+    StandingEventRow,
+    TrainingBase,
+)
 from .bases import facts_of, to_event, to_grant
 from .context import Context
 
@@ -34,6 +43,7 @@ from .context import Context
 MEMO_SIZE = 1024
 
 _bases = TrainingBase.__table__.c
+_projects = Project.__table__.c
 _events = StandingEventRow.__table__.c
 _grants = ScopeGrantRow.__table__.c
 
@@ -45,6 +55,14 @@ _BASE = select(
     select(func.count()).where(_grants.base_id == _bases.id).scalar_subquery()
     .label("grants"),
 )
+# One row per project asked for that is the base's, or one with no project: the outer
+# join's condition names the projects, so a base without them still answers.
+_PROJECT_LABELS = {column.key: f"project_{column.key}" for column in _projects}
+_BASE_AND_PROJECTS = _BASE.add_columns(
+    *(column.label(_PROJECT_LABELS[column.key]) for column in _projects)
+).select_from(TrainingBase.__table__.outerjoin(
+    Project.__table__, (_projects.base_id == _bases.id) & _projects.id.in_(
+        bindparam("project_ids", expanding=True))))
 _EVENTS = select(_events.type, _events.effective_on, _events.due_on, _events.void_from,
                  _events.reason, _events.term_end, _events.misconduct,
                  _events.document_number, _events.basis).order_by(_events.id)
@@ -91,12 +109,23 @@ def _memo(ctx: Context) -> _Memo:
         return memo
 
 
-def base_for_posting(ctx: Context, base_id: int) -> tuple[Any, BaseFacts] | None:
-    """The base's row (id, jurisdiction_code, level, …) and the facts the rules need of
-    it, or None if there is no such base. For posts only (see the module's docstring)."""
-    row = ctx.session.execute(_BASE.where(_bases.id == base_id)).first()
-    if row is None:
+def base_for_posting(ctx: Context, base_id: int, project_ids: Collection[int]
+                     ) -> tuple[Any, BaseFacts, dict[int, Any]] | None:
+    """The base's row (id, jurisdiction_code, level, …), the facts the rules need of it
+    and those of ``project_ids`` that are its projects, by id (rows with a Project's
+    attributes); None if there is no such base. For posts only (see the module's
+    docstring)."""
+    rows = ctx.session.execute(_BASE_AND_PROJECTS.where(_bases.id == base_id),
+                               {"project_ids": sorted(project_ids)}).all()
+    if not rows:
         return None
+    projects = {}
+    for found in rows:
+        project = SimpleNamespace(**{key: found._mapping[label]
+                                     for key, label in _PROJECT_LABELS.items()})
+        if project.id is not None:
+            projects[project.id] = project
+    row = rows[0]
     key = (row.id, row.events, row.grants)
     memo = _memo(ctx)
     standing = memo.get(key)
@@ -105,7 +134,7 @@ def base_for_posting(ctx: Context, base_id: int) -> tuple[Any, BaseFacts] | None
         # Rows committed between the two reads are not under this key's counts.
         if (len(standing[0]), len(standing[1])) == key[1:]:
             memo.put(key, standing)
-    return row, facts_of(row, *standing)
+    return row, facts_of(row, *standing), projects
 
 
 def _read_standing(ctx: Context, base_id: int) -> Standing:

@@ -161,12 +161,31 @@ def test_standing_read_beside_a_row_committed_meanwhile_is_not_memoised(world, m
 
     monkeypatch.setattr(posting_reads, "_read_standing", one_more)
     ctx = world.ctx
-    _row, facts = posting_reads.base_for_posting(ctx, world.base_id)
+    _row, facts, _projects = posting_reads.base_for_posting(ctx, world.base_id, [1])
     assert len(facts.events) == 2  # this post used what it read
     memo = posting_reads._memo(ctx)
     assert not [key for key in memo.entries if key[0] == world.base_id]
     monkeypatch.setattr(posting_reads, "_read_standing", real)
-    _row, facts = posting_reads.base_for_posting(ctx, world.base_id)
+    _row, facts, _projects = posting_reads.base_for_posting(ctx, world.base_id, [1])
     assert len(facts.events) == 1
     assert [key for key in memo.entries if key[0] == world.base_id] == [(world.base_id, 1, 0)]
     ctx.session.rollback()
+
+
+def test_the_base_and_its_projects_come_in_one_read(world, one_day, statements):
+    """Projects asked for that are another base's, or none at all, are simply absent."""
+    from ledger.services import posting_reads
+
+    elsewhere = world.new_base("另一基地", registry_number="ZB-002")
+    statements.clear()
+    row, facts, projects = posting_reads.base_for_posting(
+        world.ctx, world.base_id, [one_day, world.other_project, 10_000])
+    assert [s for s in statements if s.startswith("SELECT training_base.")] and len(
+        [s for s in statements if "FROM project" in s or "JOIN project" in s]) == 1
+    assert row.id == world.base_id and facts.jurisdiction == "370300"
+    assert sorted(projects) == sorted([one_day, world.other_project])
+    assert projects[one_day].hours == 8 and projects[one_day].base_id == world.base_id
+    _row, _facts, none = posting_reads.base_for_posting(world.ctx, elsewhere, [one_day])
+    assert none == {}
+    assert posting_reads.base_for_posting(world.ctx, 10_000, [one_day]) is None
+    world.ctx.session.rollback()
