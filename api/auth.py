@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import jwt
 from flask import Flask, current_app, g, request
+from sqlalchemy import bindparam, select
 
 from ledger.actors import Actor, Role
 from ledger.errors import Unauthorized
@@ -33,6 +34,7 @@ from ledger.text import problem as text_problem
 from .db import db, ledger_context
 from .ratelimit import limit_subject
 from .schemas import MAX_ID
+from .token_cache import DEFAULT_SIZE, DEFAULT_TTL, VerifiedTokens
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,21 @@ def verify_token(token: str) -> Actor:
     check failed); the reason is logged instead.
     """
     key = _key()
+    cache: VerifiedTokens | None = current_app.extensions.get("ledger_verified_tokens")
+    claims = cache.get(token, key.kid) if cache is not None else None
+    if claims is None:
+        claims = _verified_claims(token, key)
+        _check_claims(claims)
+        if cache is not None:
+            cache.put(token, key.kid, claims)
+    else:
+        # Expiry and the claims' shape again: the clock moves while a verdict is cached.
+        _check_claims(claims)
+    return _actor_for(claims)
+
+
+def _verified_claims(token: str, key: KeySet) -> dict[str, Any]:
+    """The claims of a token signed by ``key``, checked for issuer, audience, algorithm."""
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != ALGORITHM or header.get("typ") != ACCESS_TYP:
@@ -108,8 +125,7 @@ def verify_token(token: str) -> Actor:
     except jwt.PyJWTError as exc:
         log.info("access token refused: %s", exc)
         raise Unauthorized(INVALID, code="token_invalid") from exc
-    _check_claims(claims)
-    return _actor_for(claims)
+    return claims
 
 
 def _is_int(value: object) -> bool:
@@ -132,6 +148,13 @@ def _check_claims(claims: dict[str, Any]) -> None:
         raise Unauthorized("the token is not valid yet", code="token_invalid")
 
 
+_clients, _people = Client.__table__.c, Professional.__table__.c
+_CLIENT = select(_clients.id, _clients.client_id, _clients.role, _clients.name,
+                 _clients.jurisdiction_code, _clients.base_id, _clients.disabled,
+                 _clients.credentials_version).where(_clients.client_id == bindparam("sub"))
+_PROFESSIONAL = select(_people.id, _people.name, _people.jurisdiction_code,
+                       _people.credentials_version).where(_people.id == bindparam("pk"))
+
 PROFESSIONAL_SUB = re.compile(r"professional-([1-9][0-9]{0,9})")
 
 
@@ -140,15 +163,17 @@ def _actor_for(claims: dict[str, Any]) -> Actor:
     password reset or a secret rotation, stop working at once."""
     sub, role, version = claims["sub"], claims["role"], claims.get("ver", 0)
     match = PROFESSIONAL_SUB.fullmatch(sub)
+    # One indexed read of the columns an Actor needs, as a Core row: every request pays
+    # it, so no ORM identity map, no Query, no entity built.
     if role == Role.PROFESSIONAL and match and int(match[1]) <= MAX_ID:
-        person = db.session.get(Professional, int(match[1]))
+        person = db.session.execute(_PROFESSIONAL, {"pk": int(match[1])}).first()
         if person is not None and (person.credentials_version or 0) == version:
-            return actor_for_professional(person)
+            return actor_for_professional(person)  # type: ignore[arg-type]
     elif role != Role.PROFESSIONAL and len(sub) <= 64:
-        client = db.session.query(Client).filter_by(client_id=sub).one_or_none()
+        client = db.session.execute(_CLIENT, {"sub": sub}).first()
         if (client is not None and not client.disabled and client.role == role
                 and (client.credentials_version or 0) == version):
-            return actor_for_client(client)
+            return actor_for_client(client)  # type: ignore[arg-type]
     raise Unauthorized("the token's subject is unknown, disabled or its credentials changed",
                        code="token_invalid")
 
@@ -179,3 +204,8 @@ def init_app(app: Flask) -> None:
     origin = app.config.get("LOG_ORIGIN") or urlparse(app.config["JWT_ISSUER"]).netloc + "/log"
     keys = KeySet(Path(app.config["JWT_KEY_PATH"]), origin)
     app.extensions["ledger_keyset"] = keys
+    # Per app: its issuer, audience and keys are its own (tests build many apps).
+    size = int(app.config.setdefault("TOKEN_CACHE_SIZE", DEFAULT_SIZE))
+    app.extensions["ledger_verified_tokens"] = VerifiedTokens(
+        size, float(app.config.setdefault("TOKEN_CACHE_TTL_SECONDS", DEFAULT_TTL))
+    ) if size > 0 else None

@@ -197,15 +197,26 @@ def standing(ctx: Context, base_id: int, on: date) -> Standing:
 def base_facts(ctx: Context, base: TrainingBase) -> BaseFacts:
     grants = ctx.session.scalars(select(ScopeGrantRow).where(
         ScopeGrantRow.base_id == base.id).order_by(ScopeGrantRow.id))
+    return facts_of(base, tuple(to_event(r) for r in events_of(ctx, base.id)),
+                    tuple(to_grant(g) for g in grants))
+
+
+def to_grant(row: ScopeGrantRow) -> ScopeGrant:
+    return ScopeGrant(row.effective_on, frozenset(Subject(s) for s in row.subjects),
+                      row.district_only)
+
+
+def facts_of(base: TrainingBase, events: tuple[StandingEvent, ...],
+             grants: tuple[ScopeGrant, ...]) -> BaseFacts:
+    """What the rules know of a base, from its row (an entity or a Core row alike)."""
     return BaseFacts(
         jurisdiction=base.jurisdiction_code,
         level=base.level,
         registry_number=base.registry_number,
         scope_subjects=frozenset(Subject(s) for s in base.scope_subjects),
         scope_fields=frozenset(base.scope_fields),
-        events=tuple(to_event(r) for r in events_of(ctx, base.id)),
-        scope_grants=tuple(ScopeGrant(g.effective_on, frozenset(Subject(s) for s in g.subjects),
-                                      g.district_only) for g in grants),
+        events=events,
+        scope_grants=grants,
     )
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, select
 
 from .. import canonical, daycap, identity
 from ..actors import Actor, Role
@@ -32,6 +32,14 @@ from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
 from .ingest import BatchPolicies, Filings, prepare
 from .intake.attendance import AttendanceFacts
+from .posting_reads import (
+    PEOPLE,
+    PEOPLE_C,
+    POSTINGS,
+    REPLAYED,
+    base_for_posting,
+    credited_per_project,
+)
 from .receipts import receipt, summary
 from .rows import inserted_ids
 
@@ -100,8 +108,13 @@ def _keyed(digest: str | None, ctx: Context) -> str:
 
 
 def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[int, Project],
-            decisions_for: Sequence[tuple[Posting, Completion]]) -> dict[int, Entry]:
+            decisions_for: Sequence[tuple[Posting, Completion]],
+            created: frozenset[int] = frozenset()) -> dict[int, Entry]:
     """Decide each posting, record the outcome and append credit entries.
+
+    ``created`` are professionals this transaction created: they have no entries, no
+    chain, no credited day and no attendance yet, so nothing is read for them (a single
+    post of a new person was five statements more for five empty answers).
 
     Returns the credit entry of each credited posting, keyed by posting id.
     """
@@ -110,12 +123,13 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     filing_of = Filings(projects)
     today = ctx.today()
     now = ctx.now()
-    credited_so_far = _credited_per_project(ctx, [p for p, _ in decisions_for])
-    every_day = [d for _, c in decisions_for for d in c.training_dates]
-    loads = credited_days(ctx, (p.professional_id for p, _ in decisions_for
+    known = [(p, c) for p, c in decisions_for if p.professional_id not in created]
+    credited_so_far = credited_per_project(ctx, [p for p, _ in known])
+    every_day = [d for _, c in known for d in c.training_dates]
+    loads = credited_days(ctx, (p.professional_id for p, _ in known
                                 if p.professional_id is not None),
-                          min(every_day), max(every_day))
-    attended = AttendanceFacts(ctx, [p for p, _ in decisions_for])
+                          min(every_day), max(every_day)) if every_day else {}
+    attended = AttendanceFacts(ctx, [p for p, _ in known])
     credited_hours: dict[int, Decimal] = {}  # by id() of the posting: ids come later
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
@@ -142,7 +156,8 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     _insert_new(ctx, [p for p, _ in decisions_for if p.id is None])
     ctx.session.flush()
     credited = [(p, c) for p, c in decisions_for if p.status == Outcome.CREDITED]
-    chains = Chains(ctx, (p.professional_id for p, _ in credited))
+    chains = Chains(ctx, (p.professional_id for p, _ in credited
+                          if p.professional_id not in created))
     rows = [chains.next_row(
         professional_id=posting.professional_id, kind="credit",
         hours=credited_hours[id(posting)],
@@ -171,20 +186,6 @@ def _insert_new(ctx: Context, postings: Sequence[Posting]) -> None:
                                       for p in postings])
     for posting, posting_id in zip(postings, ids, strict=True):
         posting.id = posting_id
-
-
-def _credited_per_project(ctx: Context, postings: Sequence[Posting]
-                          ) -> dict[tuple[int, int], Decimal]:
-    """Standing credited hours (credits less reversals) per professional and project."""
-    people = {p.professional_id for p in postings if p.professional_id is not None}
-    projects = {p.project_id for p in postings}
-    if not people:
-        return {}
-    rows = ctx.session.execute(
-        select(Entry.professional_id, Entry.project_id, func.sum(Entry.hours))
-        .where(Entry.professional_id.in_(people), Entry.project_id.in_(projects))
-        .group_by(Entry.professional_id, Entry.project_id))
-    return {(pid, project): Decimal(total) for pid, project, total in rows}
 
 
 def _credit_entries(ctx: Context, posting_ids: Sequence[int]) -> dict[int, Entry]:
@@ -220,24 +221,24 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
                               code="idempotency_key_reused")
             return stored.response
 
-    base = session.get(TrainingBase, actor.base_id)
-    if base is None:
+    # The base's row, its standing and the projects in one statement (posting_reads).
+    project_ids = {i.project_id for i in items}
+    found = base_for_posting(ctx, actor.base_id, project_ids)
+    if found is None:
         raise NotFound("no such base", code="base_not_found")
+    base, facts, projects = found
     repeated = sorted(k for k, n in Counter(i.external_id for i in items).items() if n > 1)
     if repeated:
         raise Invalid("external_id repeats within the batch", code="external_id_repeated",
                       external_ids=repeated)
 
-    project_ids = {i.project_id for i in items}
-    projects = {p.id: p for p in session.scalars(
-        select(Project).where(Project.id.in_(project_ids), Project.base_id == base.id))}
     missing = sorted(project_ids - projects.keys())
     if missing:
         raise NotFound("no such project", code="project_not_found", project_ids=missing)
 
-    existing = {p.external_id: p for p in session.scalars(
-        select(Posting).where(Posting.base_id == base.id,
-                              Posting.external_id.in_([i.external_id for i in items])))}
+    existing = {p.external_id: p for p in session.execute(REPLAYED.where(
+        POSTINGS.base_id == base.id,
+        POSTINGS.external_id.in_([i.external_id for i in items])))}
     prepared = [prepare(ctx, i) for i in items]
     clashes = sorted(p.item.external_id for p in prepared if p.item.external_id in existing
                      and existing[p.item.external_id].content_hash != p.content_hash)
@@ -247,7 +248,6 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
                        external_ids=clashes)
 
     fresh = [p for p in prepared if p.item.external_id not in existing]
-    facts = base_facts(ctx, base)  # read before any row is added, so no early autoflush
     today = ctx.today()
     wanted: dict[str, tuple[str, str]] = {}
     for p in fresh:
@@ -282,7 +282,9 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             professional_jurisdiction=person.jurisdiction_code if person else None,
         )
         pairs.append((posting, completion))
-    entries = _settle(ctx, base, facts, projects, pairs) if pairs else {}
+    # Whoever _find_or_create did not read back as a row, it created now.
+    created = frozenset(p.id for p in people.values() if not isinstance(p, Row))
+    entries = _settle(ctx, base, facts, projects, pairs, created) if pairs else {}
     old_entries = _credit_entries(ctx, [p.id for p in existing.values()])
 
     by_external = {p.external_id: p for p, _ in pairs}
@@ -328,8 +330,8 @@ def _find_or_create(ctx: Context, wanted: dict[str, tuple[str, str]]) -> dict[st
     (id, name, no jurisdiction), as the rules need it, not an ORM object."""
     if not wanted:
         return {}
-    found: dict[str, Any] = {p.id_hash: p for p in ctx.session.scalars(
-        select(Professional).where(Professional.id_hash.in_(list(wanted))))}
+    found: dict[str, Any] = {p.id_hash: p for p in ctx.session.execute(
+        PEOPLE.where(PEOPLE_C.id_hash.in_(list(wanted))))}
     now = ctx.now()
     new = [{"id_hash": key, "id_masked": masked, "name": name, "jurisdiction_code": None,
             "password_hash": None, "created_at": now}
