@@ -18,6 +18,8 @@ from werkzeug.exceptions import BadRequest, UnprocessableEntity
 
 from ledger.text import problem
 
+from .json_body import parse_once
+
 MAX_JSON_DEPTH = 32
 
 # The fields that hold a name of a person, a base, a unit or a project.
@@ -81,7 +83,7 @@ def _check_text() -> None:
             found[location] = {k.split("[")[0]: v for k, v in bad.items()}
     if request.is_json and request.content_length:
         try:
-            body = json.loads(request.get_data(cache=True))
+            body = parse_once(request.get_data(cache=True))
         except RecursionError as exc:
             raise _too_deep() from exc
         except json.JSONDecodeError:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from .. import canonical
 from ..journal import GENESIS, entry_hash
 from ..store import Entry
+from ..store.any_of import any_of
 from . import log
 from .context import Context
 from .rows import inserted_ids
@@ -25,7 +26,7 @@ class Chains:
         self.heads: dict[int, tuple[int, str]] = {}
         if ids:
             last = (select(Entry.professional_id, func.max(Entry.seq).label("seq"))
-                    .where(Entry.professional_id.in_(ids))
+                    .where(any_of(Entry.professional_id, ids))
                     .group_by(Entry.professional_id).subquery())
             rows = ctx.session.execute(
                 select(Entry.professional_id, Entry.seq, Entry.hash).join(
@@ -33,7 +34,7 @@ class Chains:
                     & (Entry.seq == last.c.seq))
                 # Repeated on the outer side so that PostgreSQL probes the
                 # (professional_id, seq) index instead of hashing the whole journal.
-                .where(Entry.professional_id.in_(ids))
+                .where(any_of(Entry.professional_id, ids))
             )
             self.heads = {pid: (seq, h) for pid, seq, h in rows}
 

@@ -24,7 +24,9 @@ from ..rules import (
     Outcome,
     Subject,
 )
+from ..rules.deciding import SharedChecks
 from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
+from ..store.any_of import any_of
 from . import log
 from .bases import base_facts
 from .chains import Chains, insert_rows
@@ -121,6 +123,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
     # One batch asks the policy book the same few questions for every item: memoised.
     ctx = replace(ctx, policies=BatchPolicies(ctx.policies))
     filing_of = Filings(projects)
+    shared = SharedChecks()
     today = ctx.today()
     now = ctx.now()
     known = [(p, c) for p, c in decisions_for if p.professional_id not in created]
@@ -140,7 +143,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
                            if d in load))
         project = projects[posting.project_id]
         decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
-                                       filing_of(posting.project_id), facts, today)
+                                       filing_of(posting.project_id), facts, today, shared)
         # What the recorded attendance says (issue 11), under the same profile.
         decision = attended.amend(posting, completion, project, ctx.policies.resolve_for_decision(
             base.jurisdiction_code, min(completion.training_dates)), decision)
@@ -192,7 +195,7 @@ def _credit_entries(ctx: Context, posting_ids: Sequence[int]) -> dict[int, Entry
     if not posting_ids:
         return {}
     rows = ctx.session.scalars(
-        select(Entry).where(Entry.posting_id.in_(posting_ids), Entry.kind == "credit"))
+        select(Entry).where(any_of(Entry.posting_id, posting_ids), Entry.kind == "credit"))
     return {e.posting_id: e for e in rows}
 
 
@@ -238,7 +241,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
 
     existing = {p.external_id: p for p in session.execute(REPLAYED.where(
         POSTINGS.base_id == base.id,
-        POSTINGS.external_id.in_([i.external_id for i in items])))}
+        any_of(POSTINGS.external_id, [i.external_id for i in items])))}
     prepared = [prepare(ctx, i) for i in items]
     clashes = sorted(p.item.external_id for p in prepared if p.item.external_id in existing
                      and existing[p.item.external_id].content_hash != p.content_hash)
@@ -331,7 +334,7 @@ def _find_or_create(ctx: Context, wanted: dict[str, tuple[str, str]]) -> dict[st
     if not wanted:
         return {}
     found: dict[str, Any] = {p.id_hash: p for p in ctx.session.execute(
-        PEOPLE.where(PEOPLE_C.id_hash.in_(list(wanted))))}
+        PEOPLE.where(any_of(PEOPLE_C.id_hash, wanted)))}
     now = ctx.now()
     new = [{"id_hash": key, "id_masked": masked, "name": name, "jurisdiction_code": None,
             "password_hash": None, "created_at": now}

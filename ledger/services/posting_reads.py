@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import Engine, func, select
 
 from ..rules import BaseFacts, ScopeGrant
 from ..standing import StandingEvent
@@ -36,6 +36,7 @@ from ..store import (
     StandingEventRow,
     TrainingBase,
 )
+from ..store.any_of import AnyOf, any_of
 from .bases import facts_of, to_event, to_grant
 from .context import Context
 
@@ -61,8 +62,8 @@ _PROJECT_LABELS = {column.key: f"project_{column.key}" for column in _projects}
 _BASE_AND_PROJECTS = _BASE.add_columns(
     *(column.label(_PROJECT_LABELS[column.key]) for column in _projects)
 ).select_from(TrainingBase.__table__.outerjoin(
-    Project.__table__, (_projects.base_id == _bases.id) & _projects.id.in_(
-        bindparam("project_ids", expanding=True))))
+    Project.__table__, (_projects.base_id == _bases.id) & AnyOf(
+        _projects.id, None, key="project_ids")))
 _EVENTS = select(_events.type, _events.effective_on, _events.due_on, _events.void_from,
                  _events.reason, _events.term_end, _events.misconduct,
                  _events.document_number, _events.basis).order_by(_events.id)
@@ -164,6 +165,6 @@ def credited_per_project(ctx: Context, postings: Sequence[Posting]
     entries = Entry.__table__.c
     rows = ctx.session.execute(
         select(entries.professional_id, entries.project_id, func.sum(entries.hours))
-        .where(entries.professional_id.in_(people), entries.project_id.in_(projects))
+        .where(any_of(entries.professional_id, people), any_of(entries.project_id, projects))
         .group_by(entries.professional_id, entries.project_id))
     return {(pid, project): Decimal(total) for pid, project, total in rows}

@@ -21,6 +21,7 @@ from ...errors import Conflict, Invalid, NotFound
 from ...policy import Resolved
 from ...rules import Completion, Decision, Outcome, Reason
 from ...store import AnomalyFlag, Attendance, Posting, Project, TrainingBase
+from ...store.any_of import any_of
 from .. import flags
 from ..context import Context, unit_of_work
 
@@ -126,7 +127,7 @@ def record_attendance(ctx: Context, actor: Actor, items: Sequence[NewAttendance]
                        project_ids=sorted(project_ids - known))
     existing = {a.external_id: a for a in session.scalars(
         select(Attendance).where(Attendance.base_id == base.id,
-                                 Attendance.external_id.in_([i.external_id for i in items])))}
+                                 any_of(Attendance.external_id, [i.external_id for i in items])))}
     clashes = sorted(i.external_id for i in items if i.external_id in existing
                      and existing[i.external_id].content_hash != i.content_hash())
     if clashes:
@@ -144,7 +145,7 @@ def record_attendance(ctx: Context, actor: Actor, items: Sequence[NewAttendance]
             "content_hash": i.content_hash(), "received_at": now} for i in fresh])
     rows = {a.external_id: a for a in session.scalars(
         select(Attendance).where(Attendance.base_id == base.id,
-                                 Attendance.external_id.in_([i.external_id for i in fresh])))}
+                                 any_of(Attendance.external_id, [i.external_id for i in fresh])))}
     raised = _flag_overlaps(ctx, base, [rows[i.external_id] for i in fresh])
     receipts = [_receipt(existing[i.external_id], True) if i.external_id in existing
                 else _receipt(rows[i.external_id], False, raised.get(rows[i.external_id].id, []))
@@ -202,15 +203,15 @@ class AttendanceFacts:
         for pid, project, day, minutes in ctx.session.execute(
                 select(Attendance.professional_id, Attendance.project_id,
                        Attendance.session_on, Attendance.minutes)
-                .where(Attendance.professional_id.in_(people),
-                       Attendance.project_id.in_(projects), Attendance.voided_at.is_(None))):
+                .where(any_of(Attendance.professional_id, people),
+                       any_of(Attendance.project_id, projects), Attendance.voided_at.is_(None))):
             per_day = self.minutes[(pid, project)]
             per_day[day] = per_day.get(day, 0) + minutes
         for pid, project, fid, status, resolution in ctx.session.execute(
                 select(AnomalyFlag.professional_id, AnomalyFlag.project_id, AnomalyFlag.id,
                        AnomalyFlag.status, AnomalyFlag.resolution)
-                .where(AnomalyFlag.kind == "overlap", AnomalyFlag.professional_id.in_(people),
-                       AnomalyFlag.project_id.in_(projects))):
+                .where(AnomalyFlag.kind == "overlap", any_of(AnomalyFlag.professional_id, people),
+                       any_of(AnomalyFlag.project_id, projects))):
             self.overlaps[(pid, project)].append((fid, status, resolution))
 
     def amend(self, posting: Any, completion: Completion, project: Project,
