@@ -15,12 +15,13 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from .compact_json import PlainDict
 from .receipts import _dict, _int, _str
 
 Spec = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
-class Dumped(dict):  # type: ignore[type-arg]
+class Dumped(PlainDict):
     """A report entry already in the form ENTRY dumps it (hours and instants as strings,
     made in attest_pass's one pass over the chain): passed through as it is."""
 

@@ -27,6 +27,7 @@ from ..journal import GENESIS
 from ..store import Project, TrainingBase
 from . import attest_dump, integrity
 from .attest_dump import Dumped, dumped_decimal
+from .compact_json import PlainList
 from .context import Context
 
 ZERO = Decimal("0.0")
@@ -105,11 +106,11 @@ def walk(professional_id: int, rows: Sequence[Sequence[Any]], report: Report | N
                 "chain_broken", f"professional {professional_id}",
                 f"the hash chain breaks at seq {seq} (entry {id_})")]
         # carried: the id in the professional's place (attest_check.CARRIED)
-        carried.append([id_, str(seq), k[0], h[0], s[0], str(year),
+        carried.append(PlainList([id_, str(seq), k[0], h[0], s[0], str(year),
                         None if posting is None else str(posting),
                         None if base is None else str(base),
                         None if project is None else str(project),
-                        None if reverses is None else str(reverses), p[0], r[0], at])
+                        None if reverses is None else str(reverses), p[0], r[0], at]))
         prev = hash_
         if report is not None and first <= year <= last and expected <= described:
             report.entries[year].append(Dumped(

@@ -125,7 +125,7 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
     ctx.session.add(Attestation(
         code=code, professional_id=person.id, year_from=years.first, year_to=years.last,
         purpose=purpose, issued_at=now, issued_by=actor.client_pk, checkpoint_size=head.size,
-        entry_ids=made.ids, jws=attest_store.stored_form(jws)))
+        entry_ids=made.ids, jws=attest_store.stored_form(jws, claims)))
     if actor.role is not Role.PROFESSIONAL:
         ctx.session.add(AccessLog(
             professional_id=person.id, client_id=actor.client_pk,
