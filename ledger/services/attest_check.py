@@ -22,6 +22,7 @@ from ..errors import Conflict
 from ..journal import GENESIS
 from ..store import Entry, LogCheckpoint, LogLeaf, Professional
 from . import attest_pass, head_tree, integrity, tree
+from .compact_json import PlainList
 from .context import Context
 from .keyset import ed25519_verify
 
@@ -188,7 +189,7 @@ def check(ctx: Context, person: Professional, head: LogCheckpoint,
         raise Conflict("the professional's records fail the integrity check; nothing was "
                        "signed", code="record_integrity_failed",
                        findings=[f.as_dict() for f in findings])
-    return Checked(covered, carried[:len(covered)], proof, report)
+    return Checked(covered, PlainList(carried[:len(covered)]), proof, report)
 
 
 def chain(checked: Checked) -> dict[str, Any]:

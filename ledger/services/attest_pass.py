@@ -15,6 +15,7 @@ project and base, shared, and the years' sums as it goes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from decimal import Decimal
 from hashlib import sha256
 from json.encoder import encode_basestring as quote  # json.dumps' own, ensure_ascii=False
@@ -42,7 +43,8 @@ class Report:
                  bases: dict[int, Any]) -> None:
         self.first, self.last = first, last
         self.projects, self.bases = projects, bases
-        self.entries: dict[int, list[Dumped]] = {y: [] for y in range(first, last + 1)}
+        self.entries: dict[int, list[Dumped]] = {y: PlainList() for y in range(first,
+                                                                                last + 1)}
         self.sums: dict[int, dict[str, Decimal]] = {
             y: {"public": ZERO, "professional": ZERO} for y in range(first, last + 1)}
         self.ids: list[int] = []
@@ -75,7 +77,7 @@ def walk(professional_id: int, rows: Sequence[Sequence[Any]], report: Report | N
     """Each row (attest_check.COLUMNS, by position) as carried, and a finding if the chain
     does not recompute. With a report, the first ``described`` rows of its years are
     added to it."""
-    carried: list[list[Any]] = []
+    carried: list[list[Any]] = PlainList()
     texts: dict[Any, tuple[Any, ...]] = {}
     hours: dict[Any, tuple[Any, ...]] = {}  # equal decimals (24, 24.0): one form
     first, last = (report.first, report.last) if report else (1, 0)
@@ -88,7 +90,9 @@ def walk(professional_id: int, rows: Sequence[Sequence[Any]], report: Report | N
         s = texts.get(subject) or _made(texts, subject)
         p = texts.get(policy) or _made(texts, policy)
         r = texts.get(reason or "") or _made(texts, reason or "")
-        at = form(created)
+        # Read back in UTC (UTCDateTime), whose isoformat is the canonical form.
+        at = created.isoformat() if created is not None and created.tzinfo is UTC else form(
+            created)
         # The four references: str or None carried, quoted or null hashed (no list and
         # generator per entry: at 10,000 entries those were a tenth of the pass).
         po = "null" if posting is None else f'"{posting}"'
@@ -117,7 +121,7 @@ def walk(professional_id: int, rows: Sequence[Sequence[Any]], report: Report | N
                 id=id_, seq=seq, kind=kind, hours=h[2], subject=subject, year=year,
                 posting_id=posting, reverses_id=reverses, reason=reason,
                 policy_version=policy,
-                created_at=None if created is None else created.isoformat(),
+                created_at=at,  # as the schema dumps it: UTC, isoformat
                 project=report.projects.get(project), base=report.bases.get(base),
                 hash=hash_))
             sums = report.sums[year]

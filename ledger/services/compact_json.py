@@ -31,7 +31,8 @@ def _std(value: Any) -> bytes:
 
 
 class PlainList(list):  # type: ignore[type-arg]
-    """A list its maker knows holds only str, int and None (no walk looks inside)."""
+    """A list its maker knows holds only str, int, None, PlainList and PlainDict (no walk
+    looks inside: 10,000 carried entries, or a year's report entries)."""
 
 
 class PlainDict(dict):  # type: ignore[type-arg]
