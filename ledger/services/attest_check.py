@@ -164,7 +164,7 @@ def check(ctx: Context, person: Professional, head: LogCheckpoint,
     (first, last): the checked entries of those years are also made into the report's
     (Checked.report), in the same pass."""
     entries, head_leaf = _read(ctx, person.id, head.size)
-    report = None if years is None else attest_pass.report_for(ctx, entries, *years)
+    report = None if years is None else attest_pass.report_for(ctx, person.id, *years)
     count = _covered(entries, head_leaf)
     carried, findings = attest_pass.walk(person.id, entries, report, count)
     intact = not findings

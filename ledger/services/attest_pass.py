@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from ..canonical import form
 from ..journal import GENESIS
-from ..store import Project, TrainingBase
+from ..store import Entry, Project, TrainingBase
 from . import attest_dump, integrity
 from .attest_dump import Dumped, dumped_decimal
 from .compact_json import PlainList
@@ -50,16 +50,18 @@ class Report:
         self.ids: list[int] = []
 
 
-def report_for(ctx: Context, rows: Sequence[Sequence[Any]], first: int,
-               last: int) -> Report:
-    """An empty report of the years, with the dumped project and base of every row."""
-    project, base = Project.__table__, TrainingBase.__table__
+def report_for(ctx: Context, professional_id: int, first: int, last: int) -> Report:
+    """An empty report of the years, with the dumped project and base of each of the
+    professional's entries (found by a subquery: no parameter per entry)."""
+    project, base, entry = Project.__table__, TrainingBase.__table__, Entry.__table__
+    theirs = select(entry.c.project_id, entry.c.base_id).where(
+        entry.c.professional_id == professional_id).subquery()
     projects = {r[0]: attest_dump.dump_project(r._asdict()) for r in ctx.session.execute(
         select(project.c.id, project.c.title, project.c.start_on, project.c.end_on)
-        .where(project.c.id.in_({r[9] for r in rows})))}
+        .where(project.c.id.in_(select(theirs.c.project_id))))}
     bases = {r[0]: attest_dump.dump_base(r._asdict()) for r in ctx.session.execute(
         select(base.c.id, base.c.name, base.c.registry_number)
-        .where(base.c.id.in_({r[8] for r in rows})))}
+        .where(base.c.id.in_(select(theirs.c.base_id))))}
     return Report(first, last, projects, bases)
 
 
