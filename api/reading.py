@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.services import asof, attestations, reading
+from ledger.services import asof, attestations, compact_json, reading
 from ledger.services.attest_dump import dump_verification
 
 from .db import ledger_context
@@ -61,8 +59,9 @@ def verify(data):
     # Every entry of the years under review: dumped by hand, exactly as
     # AttestedVerificationSchema would (tests/api/test_attestation_dump.py), the contract;
     # encoded unsorted and in UTF-8 (names and titles are Chinese): megabytes at 10,000.
-    return Response(json.dumps(dump_verification(result), ensure_ascii=False,
-                               separators=(",", ":")), mimetype="application/json")
+    # (compact_json: orjson where it makes the same bytes, a tenth of json's time.)
+    return Response(compact_json.dumps(dump_verification(result)),
+                    mimetype="application/json")
 
 
 @blp.route("/professionals", methods=["POST"])

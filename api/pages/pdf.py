@@ -65,8 +65,10 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     return text + "…"
 
 
-def _h(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def _h(value: Decimal | str | None) -> str:
+    # An attestation's report entries come already dumped (hours as "24.0" strings,
+    # ledger/services/attest_pass.py); year sums stay Decimal.
+    return "—" if value is None else f"{Decimal(str(value)):.1f}"
 
 
 def transcript_pdf(data: dict[str, Any]) -> bytes:

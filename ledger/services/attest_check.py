@@ -11,19 +11,18 @@ the head's path is built from the stored tree and verified against the signed ro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from hashlib import sha256
-from json.encoder import encode_basestring as quote  # json.dumps' own, ensure_ascii=False
 from typing import Any
 
 from sqlalchemy import select
 
-from .. import checkpoint, journal, merkle
-from ..canonical import form
+from .. import checkpoint, merkle
 from ..errors import Conflict
 from ..journal import GENESIS
 from ..store import Entry, LogCheckpoint, LogLeaf, Professional
-from . import head_tree, integrity, tree
+from . import attest_pass, head_tree, integrity, tree
+from .compact_json import PlainList
 from .context import Context
 from .keyset import ed25519_verify
 
@@ -44,6 +43,7 @@ class Checked:
     entries: list[Any]  # the professional's entries (Core rows) in the checkpoint, by seq
     carried: list[list[Any]]  # each of those as the attestation carries it (CARRIED)
     head: dict[str, Any] | None  # the last one's leaf: index, data and audit path (hex)
+    report: attest_pass.Report | None = None  # the years asked for, as the report lists them
 
 
 def _read(ctx: Context, professional_id: int, size: int) -> tuple[list[Any], Any]:
@@ -80,75 +80,11 @@ def hex_paths(hashes: tree.Tree, indices: list[int], size: int) -> dict[int, lis
     return {index: merkle.inclusion_path(index, size, node) for index in indices}
 
 
-class _Forms:
-    """canonical.form of an entry's hashed fields, and their JSON as the hash covers it,
-    memoised where values repeat (kinds, subjects, hours, policy versions, reasons)."""
-
-    def __init__(self) -> None:
-        # Equal decimals (24, 24.0) have the one canonical form, so hours share a memo;
-        # texts have their own (a str never equals a Decimal, but keep them apart).
-        self.texts: dict[Any, tuple[str | None, str]] = {}
-        self.hours: dict[Any, tuple[str | None, str]] = {}
-
-    @staticmethod
-    def _made(memo: dict[Any, tuple[str | None, str]], value: Any) -> tuple[str | None, str]:
-        made = form(value)
-        memo[value] = pair = (made, "null" if made is None else quote(made))
-        return pair
-
-    def of(self, e: Any) -> list[str | None]:
-        """The forms in HASHED_FIELDS order, the professional first."""
-        return self.entry(GENESIS, e)[0]
-
-    def entry(self, prev_hash: str, e: Any) -> tuple[list[str | None], str]:
-        """The forms in HASHED_FIELDS order (the professional first), and the text
-        journal.entry_hash hashes for them after ``prev_hash`` (a hash this chain
-        computed: hex, nothing to escape). One f-string: at 10,000 entries a list and
-        a join per entry were most of a verification's hashing."""
-        texts, hours = self.texts, self.hours
-        kind = texts.get(e.kind) or self._made(texts, e.kind)
-        hour = hours.get(e.hours) or self._made(hours, e.hours)
-        subject = texts.get(e.subject) or self._made(texts, e.subject)
-        policy = texts.get(e.policy_version) or self._made(texts, e.policy_version)
-        reason = texts.get(e.reason or "") or self._made(texts, e.reason or "")
-        created = form(e.created_at)
-        ints = [None if v is None else str(v)
-                for v in (e.posting_id, e.base_id, e.project_id, e.reverses_id)]
-        posting, base, project, reverses = ('null' if v is None else f'"{v}"' for v in ints)
-        text = (f'["{prev_hash}",{{"professional":"{e.professional_id}","seq":"{e.seq}",'
-                f'"kind":{kind[1]},"hours":{hour[1]},"subject":{subject[1]},'
-                f'"year":"{e.year}","posting":{posting},"base":{base},"project":{project},'
-                f'"reverses":{reverses},"policy_version":{policy[1]},"reason":{reason[1]},'
-                f'"created_at":{"null" if created is None else quote(created)}}}]')
-        forms = [str(e.professional_id), str(e.seq), kind[0], hour[0], subject[0],
-                 str(e.year), *ints, policy[0], reason[0], created]
-        return forms, text
-
-
-def hash_of_forms(prev_hash: str, forms: list[str | None]) -> str:
-    """journal.entry_hash over fields already in canonical form (HASHED_FIELDS order),
-    without a dict per entry (tests compare the two)."""
-    return sha256(journal.payload(prev_hash, ["null" if v is None else quote(v)
-                                              for v in forms]).encode()).hexdigest()
-
-
-def rehash(professional_id: int, entries: list[Any]) -> tuple[list[list[Any]],
-                                                                list[integrity.Finding]]:
-    """Each entry as carried, and a finding if the chain does not recompute: one pass."""
-    carried: list[list[Any]] = []
-    entry_of = _Forms().entry
-    prev = GENESIS
-    for expected, entry in enumerate(entries, start=1):
-        forms, text = entry_of(prev, entry)
-        if (entry.seq != expected or entry.prev_hash != prev
-                or sha256(text.encode()).hexdigest() != entry.hash):
-            return carried, [integrity.Finding(
-                "chain_broken", f"professional {professional_id}",
-                f"the hash chain breaks at seq {entry.seq} (entry {entry.id})")]
-        forms[0] = entry.id  # carried: the id in the professional's place (CARRIED)
-        carried.append(forms)
-        prev = entry.hash
-    return carried, []
+def rehash(professional_id: int, entries: Sequence[Sequence[Any]]
+           ) -> tuple[list[list[Any]], list[integrity.Finding]]:
+    """Each entry as carried, and a finding if the chain does not recompute: one pass
+    (attest_pass.walk)."""
+    return attest_pass.walk(professional_id, entries)
 
 
 def _unlogged(ctx: Context, later: list[Any], size: int) -> list[integrity.Finding]:
@@ -209,25 +145,41 @@ def _prove_head(ctx: Context, head: LogCheckpoint, leaf: Any
                                       getattr(exc, "message", str(exc)))]
 
 
+def _covered(entries: Sequence[Any], head_leaf: Any) -> int:
+    """How many of the entries (by seq) the checkpoint covers: up to its head's row."""
+    if head_leaf is None:
+        return 0
+    for at in range(len(entries) - 1, -1, -1):  # the head is nearly always the last
+        if entries[at][0] == head_leaf.ref_id:
+            return at + 1
+    return 0
+
+
 def check(ctx: Context, person: Professional, head: LogCheckpoint,
-          sealed_all: bool = True) -> Checked:
+          sealed_all: bool = True, years: tuple[int, int] | None = None) -> Checked:
     """Raise record_integrity_failed unless the professional's chain is unbroken, its head
     (the last entry in the checkpoint) is as logged and proven in the signed tree, and
     their identity binding is as logged. ``sealed_all``: the checkpoint was sealed for
-    this attestation, so every entry after its head must have a leaf waiting."""
+    this attestation, so every entry after its head must have a leaf waiting. ``years``
+    (first, last): the checked entries of those years are also made into the report's
+    (Checked.report), in the same pass."""
     entries, head_leaf = _read(ctx, person.id, head.size)
-    carried, findings = rehash(person.id, entries)
+    report = None if years is None else attest_pass.report_for(ctx, person.id, *years)
+    count = _covered(entries, head_leaf)
+    carried, findings = attest_pass.walk(person.id, entries, report, count)
+    intact = not findings
     findings += _binding_findings(ctx, person)
     covered: list[Any] = []
     proof = None
     if head_leaf is not None:
-        by_id = {e.id: e for e in entries}
-        row = by_id.get(head_leaf.ref_id)
+        row = entries[count - 1] if count else None
         findings += integrity.compare(
             "entry", {head_leaf.ref_id: row._asdict()} if row is not None else {},
             [head_leaf])
         if row is not None:
-            covered = [e for e in entries if e.seq <= row.seq]
+            # An intact chain's seqs are its positions; a broken one's, who knows.
+            covered = (entries[:count] if intact
+                       else [e for e in entries if e.seq <= row.seq])
             path, problems = _prove_head(ctx, head, head_leaf)
             findings += problems
             proof = {"index": head_leaf.idx, "data": head_leaf.data, "path": path}
@@ -237,7 +189,7 @@ def check(ctx: Context, person: Professional, head: LogCheckpoint,
         raise Conflict("the professional's records fail the integrity check; nothing was "
                        "signed", code="record_integrity_failed",
                        findings=[f.as_dict() for f in findings])
-    return Checked(covered, carried[:len(covered)], proof)
+    return Checked(covered, PlainList(carried[:len(covered)]), proof, report)
 
 
 def chain(checked: Checked) -> dict[str, Any]:

@@ -15,13 +15,22 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from .compact_json import PlainDict
 from .receipts import _dict, _int, _str
 
 Spec = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
+class Dumped(PlainDict):
+    """A report entry already in the form ENTRY dumps it (hours and instants as strings,
+    made in attest_pass's one pass over the chain): passed through as it is."""
+
+
 def _decimal(value: Any) -> str | None:  # fields.Decimal(as_string=True)
     return None if value is None else format(Decimal(str(value)), "f")
+
+
+dumped_decimal = _decimal
 
 
 def _iso(value: Any) -> str | None:  # fields.DateTime() and fields.Date()
@@ -45,8 +54,9 @@ def _many(spec: Spec) -> Callable[[Any], Any]:
     return lambda values: None if values is None else [one(v) for v in values]
 
 
-_project = _nested((("id", _int), ("title", _str), ("start_on", _iso), ("end_on", _iso)))
-_base = _nested((("id", _int), ("name", _str), ("registry_number", _str)))
+_project = dump_project = _nested((("id", _int), ("title", _str), ("start_on", _iso),
+                                  ("end_on", _iso)))
+_base = dump_base = _nested((("id", _int), ("name", _str), ("registry_number", _str)))
 ENTRY: Spec = (
     ("id", _int), ("seq", _int), ("kind", _str), ("hours", _decimal), ("subject", _str),
     ("year", _int), ("posting_id", _int), ("reverses_id", _int), ("reason", _str),
@@ -60,6 +70,8 @@ _generic_entry = _nested(ENTRY)
 def _entry(e: Any) -> Any:
     """One entry as ENTRY dumps it; inline when every key is there (as the report makes
     them: 10,000 of these are most of the work)."""
+    if type(e) is Dumped:
+        return e
     if e is None or e.keys() != _ENTRY_KEYS:
         return _generic_entry(e)
     project, base = e["project"], e["base"]

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from .. import leaves
 from ..store import Attestation, Entry
-from . import attest_check
+from . import attest_check, compact_json
 from .context import Context
 
 STORED = "attestation-skeleton"
@@ -36,21 +36,25 @@ def b64url_decode(text: str) -> bytes:
 
 
 def payload(claims: dict[str, Any]) -> str:
-    """The JWS payload of the claims, exactly as attestations.sign_jws encodes it."""
-    return b64url(json.dumps(claims, ensure_ascii=False, separators=(",", ":"),
-                              default=str).encode())
+    """The JWS payload of the claims, exactly as attestations.sign_jws encodes it: the
+    bytes of json.dumps(ensure_ascii=False, compact, default=str), orjson or not."""
+    return b64url(compact_json.dumps(claims))
 
 
-def stored_form(token: str) -> str:
-    """What the table keeps of a signed token (the claims without their entries)."""
+def stored_form(token: str, signed: dict[str, Any] | None = None) -> str:
+    """What the table keeps of a signed token (the claims without their entries).
+    ``signed``: the claims the token was signed over, if the caller has them (not
+    decoding 1.5 MB again); the same, as JSON reads them back."""
     head, body, signature = token.split(".")
-    claims = json.loads(b64url_decode(body))
+    claims = json.loads(b64url_decode(body)) if signed is None else signed
+    if signed is not None and isinstance(signed.get("chain"), dict):
+        claims = {**signed, "chain": {**signed["chain"]}}  # the caller's stays whole
     if not isinstance(claims.get("chain"), dict):
         return token  # a format-1 token: kept whole, as before
     claims["chain"]["entries"] = None
     return json.dumps({"kind": STORED, "sha256": hashlib.sha256(token.encode()).hexdigest(),
                        "header": head, "signature": signature, "claims": claims},
-                      ensure_ascii=False, separators=(",", ":"))
+                      ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def token_of(ctx: Context, row: Attestation) -> str | None:

@@ -27,7 +27,7 @@ from . import asof, attest_check, attest_store, grants, log, tree
 from .attest_store import b64url, b64url_decode
 from .context import Context, unit_of_work
 from .keyset import ed25519_verify
-from .reading import Years, _who, _year_summaries
+from .reading import Years, _who, year_summary
 
 TYP = "verification+jwt"
 # 1: every entry's leaf and audit path. 2: every entry's hashed fields and the chain
@@ -89,10 +89,14 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
     head = asof.resolve(ctx, as_of) if as_of else log.latest(ctx)
     if head is None:
         raise Conflict("the log has no checkpoint yet", code="log_not_sealed")
-    checked = attest_check.check(ctx, person, head, sealed_all=not as_of)
+    checked = attest_check.check(ctx, person, head, sealed_all=not as_of,
+                                 years=(years.first, years.last))
     now = ctx.now()
-    in_years = [e for e in checked.entries if years.first <= e.year <= years.last]
-    summaries = _year_summaries(ctx, person, in_years, years)
+    made = checked.report
+    assert made is not None  # asked for with the years
+    summaries = [year_summary(ctx, person, year, made.sums[year]["public"],
+                              made.sums[year]["professional"], made.entries[year])
+                 for year in range(years.first, years.last + 1)]
     code = new_code()
     report = {
         "professional": _who(person), "years": summaries, "chain": attest_check.chain(checked),
@@ -121,7 +125,7 @@ def _issue(ctx: Context, actor: Actor, professional_id: int, years: Years,
     ctx.session.add(Attestation(
         code=code, professional_id=person.id, year_from=years.first, year_to=years.last,
         purpose=purpose, issued_at=now, issued_by=actor.client_pk, checkpoint_size=head.size,
-        entry_ids=[e.id for e in in_years], jws=attest_store.stored_form(jws)))
+        entry_ids=made.ids, jws=attest_store.stored_form(jws, claims)))
     if actor.role is not Role.PROFESSIONAL:
         ctx.session.add(AccessLog(
             professional_id=person.id, client_id=actor.client_pk,

@@ -77,26 +77,31 @@ def _year_summaries(ctx: Context, person: Professional, entries: list[Entry],
         rows = [d for d in described if d["year"] == year]
         public = sum((d["hours"] for d in rows if d["subject"] == "public"), ZERO)
         professional = sum((d["hours"] for d in rows if d["subject"] == "professional"), ZERO)
-        # The requirement of the professional's own jurisdiction in force at year end.
-        policy = requirement_in_force(ctx, person.jurisdiction_code, year)
-        if policy is None:
-            out.append({"year": year, "public": public, "professional": professional,
-                        "total": public + professional,
-                        "compliance": no_requirement_on_record(year), "entries": rows})
-            continue
-        c = assess(public, professional, policy)
-        out.append({
-            "year": year, "public": public, "professional": professional, "total": c.total,
-            "compliance": {
-                "met": c.met, "required_total": c.required_total,
-                "required_professional": c.required_professional,
-                "shortfall_total": c.shortfall_total,
-                "shortfall_professional": c.shortfall_professional,
-                "policy": c.policy, "rule": c.citation,
-            },
-            "entries": rows,
-        })
+        out.append(year_summary(ctx, person, year, public, professional, rows))
     return out
+
+
+def year_summary(ctx: Context, person: Professional, year: int, public: Decimal,
+                 professional: Decimal, rows: list[Any]) -> dict[str, Any]:
+    """One year of a report: its sums, compliance and entries (``rows``, as given)."""
+    # The requirement of the professional's own jurisdiction in force at year end.
+    policy = requirement_in_force(ctx, person.jurisdiction_code, year)
+    if policy is None:
+        return {"year": year, "public": public, "professional": professional,
+                "total": public + professional,
+                "compliance": no_requirement_on_record(year), "entries": rows}
+    c = assess(public, professional, policy)
+    return {
+        "year": year, "public": public, "professional": professional, "total": c.total,
+        "compliance": {
+            "met": c.met, "required_total": c.required_total,
+            "required_professional": c.required_professional,
+            "shortfall_total": c.shortfall_total,
+            "shortfall_professional": c.shortfall_professional,
+            "policy": c.policy, "rule": c.citation,
+        },
+        "entries": rows,
+    }
 
 
 def requirement_in_force(ctx: Context, jurisdiction: str | None, year: int

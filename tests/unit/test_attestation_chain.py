@@ -5,7 +5,6 @@ is journal.entry_hash, byte for byte."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 
 from ledger import journal, leaves, merkle, verify_attestation
 from ledger.canonical import form
-from ledger.services import attest_check
+from ledger.services import attest_check, attest_pass
 from ledger.services.attest_check import CARRIED
 from ledger.services.chains import hashed_fields
 
@@ -129,18 +128,35 @@ def test_the_standalone_hash_is_the_journals(fields):
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(entry_fields, min_size=1, max_size=5))
-def test_the_servers_fast_hash_is_the_journals(fields):
-    """attest_check re-hashes a chain without a dict per entry; same bytes, same hash."""
-    prev = journal.GENESIS
+@given(st.lists(entry_fields, min_size=1, max_size=5), st.data())
+def test_the_servers_one_pass_hash_is_the_journals(fields, data):
+    """attest_pass.walk re-hashes a chain read as tuples (attest_check.COLUMNS) in one
+    f-string per entry: an honest chain recomputes, each entry carried in its canonical
+    forms; any one field changed in any entry breaks it at that entry."""
+    prev, rows, forms = journal.GENESIS, [], []
     for seq, f in enumerate(fields, start=1):
         row = SimpleNamespace(
-            id=seq, professional_id=PERSON, seq=seq, kind=f["kind"], hours=f["hours"],
+            id=seq * 3, professional_id=PERSON, seq=seq, kind=f["kind"], hours=f["hours"],
             subject=f["subject"], year=f["year"], posting_id=f["posting"], base_id=f["base"],
             project_id=f["project"], reverses_id=f["reverses"],
             policy_version=f["policy_version"], reason=f["reason"], created_at=f["created_at"])
-        expected = journal.entry_hash(prev, hashed_fields(row))
-        forms, text = attest_check._Forms().entry(prev, row)
-        assert attest_check.hash_of_forms(prev, forms) == expected
-        assert hashlib.sha256(text.encode()).hexdigest() == expected
-        prev = expected
+        row.prev_hash, row.hash = prev, journal.entry_hash(prev, hashed_fields(row))
+        rows.append(tuple(getattr(row, c) for c in attest_check.COLUMNS))
+        forms.append([row.id] + [form(v) for k, v in hashed_fields(row).items()
+                                 if k != "professional"])
+        prev = row.hash
+    carried, findings = attest_pass.walk(PERSON, rows)
+    assert findings == [] and carried == forms
+    at = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.sampled_from(["kind", "hours", "subject", "year", "posting_id",
+                                        "reverses_id", "reason", "created_at"]))
+    changed = list(rows[at])
+    index = attest_check.COLUMNS.index(column)
+    changed[index] = {"kind": lambda v: v + "x", "hours": lambda v: v + 1,
+                      "subject": lambda v: v + "x", "year": lambda v: v + 1,
+                      "posting_id": lambda v: v + 1,
+                      "reverses_id": lambda v: 1 if v is None else None,
+                      "reason": lambda v: "x" if v is None else v + "x",
+                      "created_at": lambda v: v + timedelta(seconds=1)}[column](changed[index])
+    carried, findings = attest_pass.walk(PERSON, rows[:at] + [tuple(changed)] + rows[at + 1:])
+    assert len(carried) == at and [f.code for f in findings] == ["chain_broken"]
