@@ -107,20 +107,6 @@ def xapi_bodies(project_id: int, first: int, n: int, batch: int) -> list[tuple[i
     return bodies
 
 
-def post_statements(port: int, token: str, bodies: list[tuple[int, bytes]]) -> None:
-    """POST xAPI statement batches on one keep-alive connection; each must answer its ids."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-               "X-Experience-API-Version": "1.0.3"}
-    try:
-        for size, body in bodies:
-            status, raw = harness.request(conn, "POST", "/v1/xapi/statements", body, headers)
-            if status != 200 or len(json.loads(raw)) != size:
-                raise SystemExit(f"POST /v1/xapi/statements: HTTP {status} {raw[:2000]!r}")
-    finally:
-        conn.close()
-
-
 def run_xapi(port: int, world: World, first: int, n: int, clients: int = 2) -> float:
     """Seconds for ``clients`` parallel clients to post n statements (1000 a batch)."""
     token = harness.fetch_token(port, world.client_id, world.secret)
@@ -129,7 +115,8 @@ def run_xapi(port: int, world: World, first: int, n: int, clients: int = 2) -> f
     for c in range(clients):
         bodies = xapi_bodies(world.project_id, first + c * share,
                              min(share, n - c * share), 1000)
-        jobs.append(lambda bodies=bodies: post_statements(port, token, bodies))
+        jobs.append(lambda bodies=bodies: ralph.post_all(
+            port, bodies, "/v1/xapi/statements", f"Bearer {token}"))
     return harness.in_parallel(jobs)
 
 

@@ -292,6 +292,18 @@ def request(conn: http.client.HTTPConnection, method: str, path: str, body: byte
     return response.status, response.read()
 
 
+def in_process(db_: Database) -> tuple[World, Any, dict[str, str]]:
+    """The world, a Flask test client of the app after training, and the LMS's headers:
+    for the in-process profiles (bench/ingest_profile.py, bench/single_profile.py)."""
+    world = build_world(make_app(db_, FixedClock(FILED_AT)))
+    client = make_app(db_, FixedClock(AFTER_TRAINING)).test_client()
+    token = client.post("/v1/auth/token", data={
+        "grant_type": "client_credentials", "client_id": world.client_id,
+        "client_secret": world.secret}).get_json()["access_token"]
+    return world, client, {"Authorization": f"Bearer {token}",
+                           "Content-Type": "application/json"}
+
+
 def fetch_token(port: int, client_id: str, secret: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": client_id,

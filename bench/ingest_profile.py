@@ -16,8 +16,7 @@ import pstats
 import time
 
 from bench.completions import api_bodies
-from bench.harness import AFTER_TRAINING, FILED_AT, build_world, database, make_app
-from ledger.clock import FixedClock
+from bench.harness import database, in_process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,13 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
     with database(args.backend) as db_:
-        world = build_world(make_app(db_, FixedClock(FILED_AT)))
-        app = make_app(db_, FixedClock(AFTER_TRAINING))
-        client = app.test_client()
-        token = client.post("/v1/auth/token", data={
-            "grant_type": "client_credentials", "client_id": world.client_id,
-            "client_secret": world.secret}).get_json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        world, client, headers = in_process(db_)
         (_, warm), (size, body) = (api_bodies(world.project_id, 0, 10, 10)[0],
                                    api_bodies(world.project_id, 10, args.n, args.n)[0])
         assert client.post("/v1/completions", data=warm, headers=headers).status_code == 200

@@ -93,16 +93,19 @@ def statements(first: int, n: int, batch: int = 1000) -> list[tuple[int, bytes]]
     return bodies
 
 
-def post_all(port: int, bodies: list[tuple[int, bytes]]) -> None:
+def post_all(port: int, bodies: list[tuple[int, bytes]], path: str = "/xAPI/statements/",
+             authorization: str | None = None) -> None:
+    """POST statement batches on one keep-alive connection (ralph's, or with
+    ``path`` and ``authorization`` ours); each must answer its statements' ids."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    auth = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-    headers = {"Authorization": f"Basic {auth}", "Content-Type": "application/json",
-               "X-Experience-API-Version": "1.0.3"}
+    basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    headers = {"Authorization": authorization or f"Basic {basic}",
+               "Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"}
     try:
         for size, body in bodies:
-            status, raw = harness.request(conn, "POST", "/xAPI/statements/", body, headers)
+            status, raw = harness.request(conn, "POST", path, body, headers)
             if status != 200 or len(json.loads(raw)) != size:
-                raise SystemExit(f"ralph: HTTP {status} {raw[:300]!r}")
+                raise SystemExit(f"POST {path}: HTTP {status} {raw[:2000]!r}")
     finally:
         conn.close()
 

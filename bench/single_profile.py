@@ -17,7 +17,7 @@ import time
 from sqlalchemy import event
 
 from .completions import api_bodies
-from .harness import AFTER_TRAINING, FILED_AT, FixedClock, build_world, database, make_app
+from .harness import database, in_process
 
 WARM_UP = 50
 
@@ -28,13 +28,7 @@ def _ms(values: list[float]) -> str:
 
 def measure(backend: str, rounds: int, per_round: int, profile: bool) -> None:
     with database(backend) as db_:
-        world = build_world(make_app(db_, FixedClock(FILED_AT)))
-        app = make_app(db_, FixedClock(AFTER_TRAINING))
-        client = app.test_client()
-        token = client.post("/v1/auth/token", data={
-            "grant_type": "client_credentials", "client_id": world.client_id,
-            "client_secret": world.secret}).get_json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        world, client, headers = in_process(db_)
         path = f"/v1/bases/{world.base_id}/reminders"
         bodies = iter(api_bodies(world.project_id, 20_000_000,
                                  WARM_UP + 1 + (rounds + profile) * per_round, 1))
@@ -49,7 +43,7 @@ def measure(backend: str, rounds: int, per_round: int, profile: bool) -> None:
 
         for _ in range(WARM_UP):
             post()
-        with app.app_context():
+        with client.application.app_context():
             from api.db import db
 
             engine = db.engine
