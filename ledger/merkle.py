@@ -30,7 +30,7 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(NODE_PREFIX + left + right).digest()
 
 
-def _split(n: int) -> int:
+def split(n: int) -> int:
     """The largest power of two smaller than n (n > 1)."""
     return 1 << ((n - 1).bit_length() - 1)
 
@@ -67,7 +67,7 @@ def inclusion_path(index: int, size: int, subtree: Callable[[int, int], Node]) -
     path: list[Node] = []
     start, end = 0, size
     while end - start > 1:
-        k = _split(end - start)
+        k = split(end - start)
         if index < start + k:
             path.append(subtree(start + k, end))
             end = start + k
@@ -91,7 +91,7 @@ def _subproof(m: int, start: int, end: int, whole: bool, subtree: Subtree) -> li
     n = end - start
     if m == n:
         return [] if whole else [subtree(start, end)]
-    k = _split(n)
+    k = split(n)
     if m <= k:
         return _subproof(m, start, start + k, whole, subtree) + [subtree(start + k, end)]
     return _subproof(m - k, start + k, end, False, subtree) + [subtree(start, start + k)]

@@ -110,7 +110,7 @@ def _unlogged(ctx: Context, later: list[Any], size: int) -> list[integrity.Findi
 def _prove_head(ctx: Context, head: LogCheckpoint, leaf: Any
                 ) -> tuple[list[str], list[integrity.Finding]]:
     """The head leaf's audit path, verified against the checkpoint's signed root: built
-    from the process's kept subtree hashes (head_tree), and if that path fails, again
+    from the stored nodes it passes through (head_tree), and if that path fails, again
     from every tile, whose failure is then the finding."""
     try:
         signed = checkpoint.verify(head.note, ctx.signer.note_keys(), ed25519_verify)
@@ -125,11 +125,10 @@ def _prove_head(ctx: Context, head: LogCheckpoint, leaf: Any
                 signed.root) else None
 
         try:
-            path = proven(head_tree.HeadTree(ctx, head.size))
+            path = proven(head_tree.HeadTree(ctx, head.size, [leaf.idx]))
         except (Conflict, merkle.ProofError):
             path = None
         if path is None:
-            head_tree.forget(ctx)
             path = proven(tree.Tree(ctx, head.size))
         if path is None:
             return [], [integrity.Finding(

@@ -24,13 +24,14 @@ from ..store import (
     Entry,
     LogCheckpoint,
     LogLeaf,
+    LogNode,
     LogTile,
     Professional,
     Project,
     ScopeGrantRow,
     StandingEventRow,
 )
-from . import tree
+from . import tile_nodes, tree
 from .context import Context, unit_of_work
 from .rows import insert_all
 
@@ -178,6 +179,9 @@ def seal(ctx: Context, limit: int | None = None) -> LogCheckpoint | None:
     tiles = tree.tiles_for(ctx, old_size, new_hashes)
     if tiles:
         session.execute(insert(LogTile), tiles)
+        nodes = tile_nodes.rows_for(ctx, tiles)
+        if nodes:
+            session.execute(insert(LogNode), nodes)
     now = ctx.now()
     head = checkpoint.Checkpoint(ctx.signer.origin, frontier.size, frontier.root(), now)
     note = checkpoint.sign(head, ctx.signer.origin, ctx.signer.public_raw, ctx.signer.sign)

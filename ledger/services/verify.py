@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .. import checkpoint, leaves, merkle
-from ..store import LogCheckpoint, LogLeaf, LogTile
+from ..store import LogCheckpoint, LogLeaf, LogNode, LogTile
+from . import tile_nodes
 from .context import Context
 from .integrity import TABLES, Finding, chain_findings, compare
 from .keyset import ed25519_verify
@@ -137,6 +138,7 @@ def _tree(ctx: Context, trusted: list[str], report: Report, progress: Progress) 
     frontier = merkle.Frontier()
     _check_size(frontier, wanted, report)
     tiles = {start: h for start, h in ctx.session.execute(select(LogTile.start, LogTile.hash))}
+    nodes = _Nodes(ctx)
     block: list[bytes] = []
     last_id = -1
     while True:
@@ -158,6 +160,7 @@ def _tree(ctx: Context, trusted: list[str], report: Report, progress: Progress) 
             block.append(bytes.fromhex(leaf_hash))
             if len(block) == TILE:
                 _check_tile(frontier.size - TILE, block, tiles, report)
+                nodes.check(frontier.size - TILE, merkle.root_of(block), report)
                 block = []
             _check_size(frontier, wanted, report)
         last_id = chunk[-1][0]
@@ -178,6 +181,28 @@ def _check_tile(start: int, block: list[bytes], tiles: dict[int, str],
         report.findings.append(Finding(
             "tile_changed", f"tile of leaves {start}..{start + TILE - 1}",
             "its stored hash is missing or not the hash of its leaves (proofs would fail)"))
+
+
+class _Nodes:
+    """Every stored node above the tiles (tile_nodes) against the one the leaves make,
+    as each completes."""
+
+    def __init__(self, ctx: Context):
+        self.stored = {(h, s): v for s, h, v in ctx.session.execute(
+            select(LogNode.start, LogNode.height, LogNode.hash))}
+        self.made: dict[tuple[int, int], bytes] = {}
+
+    def check(self, start: int, tile: bytes, report: Report) -> None:
+        self.made[(0, start)] = tile
+        for height, node_start, value in tile_nodes.completed(
+                start, [tile], lambda h, s: self.made[(h, s)]):
+            self.made[(height, node_start)] = value
+            if self.stored.get((height, node_start)) != value.hex():
+                end = node_start + tile_nodes.span(height) - 1
+                report.findings.append(Finding(
+                    "node_changed", f"subtree of leaves {node_start}..{end}",
+                    "its stored hash is missing or not the hash of its leaves "
+                    "(proofs would be built again from every tile)"))
 
 
 def _check_size(frontier: merkle.Frontier,

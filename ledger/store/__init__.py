@@ -3,7 +3,7 @@
 
 from . import guards  # noqa: F401  (registers the append-only guard)
 from .intake import AnomalyFlag, Attendance, FeedDelivery, FeedItem, XapiStatement  # noqa: F401
-from .logtables import Attestation, LogCheckpoint, LogLeaf, LogTile  # noqa: F401,E402
+from .logtables import Attestation, LogCheckpoint, LogLeaf, LogNode, LogTile  # noqa: F401,E402
 from .models import (  # noqa: F401
     AccessGrant,
     AccessLog,

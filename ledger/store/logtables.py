@@ -56,6 +56,17 @@ class LogTile(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class LogNode(Base):
+    """The hash of the 2**height complete tiles from leaf ``start`` (height >= 1): a
+    perfect subtree above the tiles, stored as its last tile completes; a cache for
+    proofs (ledger/services/tile_nodes.py)."""
+
+    __tablename__ = "log_node"
+    start: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    height: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class Attestation(Base):
     """A signed attestation as issued, found again by its verification code."""
 
