@@ -28,6 +28,8 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "key_check",           # the ID key's check value; a rotation updates it as the owner
     "log_checkpoint",      # signed tree heads (issue 8)
     "log_tile",            # the tree's stored subtree hashes (issue 8)
+    "log_node",            # and those above the tiles (issue 12)
+    "scope_grant",         # a base's scope decisions, like its standing events
     "attestation",         # what was attested, to whom (issue 8)
 )
 # log_leaf is not here: sealing gives each leaf its index once (UPDATE); its triggers

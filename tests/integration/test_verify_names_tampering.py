@@ -181,7 +181,11 @@ def test_a_backdated_standing_event_and_a_flipped_decision_are_named(world, runn
     from sqlalchemy import text
 
     from api.db import db
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn:  # a forger past the append-only triggers
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            conn.execute(text("DROP TRIGGER standing_event_no_update"))
         conn.execute(text("UPDATE standing_event SET effective_on = '2024-01-01' "
                           "WHERE id = 1"))
         conn.execute(text("UPDATE project SET status = 'rejected' WHERE id = 2"))
@@ -209,6 +213,31 @@ def test_the_log_tables_refuse_updates_and_deletes(world):
         except DBAPIError:
             continue
         raise AssertionError(f"{statement} was allowed")
+
+
+def test_a_bases_standing_and_scope_history_refuses_updates_and_deletes(world):
+    """posting_reads keeps the events and grants it has read: they must never change."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from api.db import db
+    from ledger.store import ScopeGrantRow
+    db.session.add(ScopeGrantRow(base_id=world.base_id, effective_on=date(2025, 6, 1),
+                                 subjects=["professional"], district_only=False,
+                                 reason="test", recorded_at=datetime.now(UTC)))
+    db.session.commit()
+    for table in ("standing_event", "scope_grant"):
+        with db.engine.connect() as conn:
+            assert conn.scalar(text(f"SELECT count(*) FROM {table}")) > 0, table
+        for statement in (f"UPDATE {table} SET base_id = base_id", f"DELETE FROM {table}"):
+            try:
+                with db.engine.begin() as conn:
+                    conn.execute(text(statement))
+            except DBAPIError:
+                continue
+            raise AssertionError(f"{statement} was allowed")
 
 
 def test_an_id_key_rotation_rebinds_every_professional_rather_than_swapping(world, runner):
