@@ -5,6 +5,10 @@ then one profiled batch of ``--n`` new professionals through the Flask test clie
 Prints the wall time of the profiled request and the top functions by cumulative time.
 
     python -m bench.ingest_profile [--n 1000] [--top 30]
+    python -m bench.ingest_profile --time 7   # median of 7 unprofiled batches instead
+
+``--time`` is what to compare before and after a change on a shared machine: the
+profiler's own overhead falls unevenly (it doubles the cost of small Python calls).
 """
 
 from __future__ import annotations
@@ -25,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--time", type=int, default=0, metavar="K",
+                        help="no profile: the median wall time of K batches")
     args = parser.parse_args(argv)
+    if args.time:
+        return _timed(args.backend, args.n, args.time)
     with database(args.backend) as db_:
         world, client, headers = in_process(db_)
         (_, warm), (size, body) = (api_bodies(world.project_id, 0, 10, 10)[0],
@@ -44,6 +52,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"one batch of {size}: {elapsed * 1000:.0f} ms under the profiler "
               f"({size / elapsed:.0f} completions/s)")
         pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    return 0
+
+
+def _timed(backend: str, n: int, k: int) -> int:
+    with database(backend) as db_:
+        world, client, headers = in_process(db_)
+        bodies = api_bodies(world.project_id, 0, n * (k + 1), n)
+        times, cpu = [], []
+        for index, (size, body) in enumerate(bodies):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.post("/v1/completions", data=body, headers=headers)
+            elapsed = time.perf_counter() - started
+            used = time.process_time() - started_cpu
+            credited = sum(r["status"] == "credited" for r in json.loads(response.data)["receipts"])
+            if response.status_code != 200 or credited != size:
+                raise SystemExit(f"HTTP {response.status_code}: {credited} of {size} credited")
+            if index:  # the first warms up
+                times.append(elapsed)
+                cpu.append(used)
+        times.sort()
+        cpu.sort()
+        # The process's CPU time (this process only: not the database server's) is the
+        # steadier figure when others share the machine.
+        print(f"[{backend}] {k} batches of {n}: median {times[len(times) // 2] * 1000:.0f} ms "
+              f"(min {times[0] * 1000:.0f}, max {times[-1] * 1000:.0f}); CPU of this process "
+              f"median {cpu[len(cpu) // 2] * 1000:.0f} ms (min {cpu[0] * 1000:.0f})")
     return 0
 
 

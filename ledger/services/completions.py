@@ -21,6 +21,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..rules import (
     BaseFacts,
     Completion,
+    Decision,
     Outcome,
     Subject,
 )
@@ -32,7 +33,7 @@ from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
-from .ingest import BatchPolicies, Filings, prepare
+from .ingest import BatchPolicies, Decisions, Filings, prepare
 from .intake.attendance import AttendanceFacts
 from .posting_reads import (
     PEOPLE,
@@ -134,26 +135,39 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
                           min(every_day), max(every_day)) if every_day else {}
     attended = AttendanceFacts(ctx, [p for p, _ in known])
     credited_hours: dict[int, Decimal] = {}  # by id() of the posting: ids come later
+    decisions = Decisions()
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
         load = loads.setdefault(posting.professional_id, {})
-        completion = replace(
-            completion, already_credited=credited_so_far.get(key, ZERO),
-            day_load=tuple((d, load[d]) for d in sorted(set(completion.training_dates))
-                           if d in load))
+        already = credited_so_far.get(key, ZERO)
+        day_load = tuple((d, load[d]) for d in sorted(set(completion.training_dates))
+                         if d in load) if load else ()
+        if completion.already_credited != already or completion.day_load != day_load:
+            completion = replace(completion, already_credited=already, day_load=day_load)
         project = projects[posting.project_id]
-        decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
-                                       filing_of(posting.project_id), facts, today, shared)
-        # What the recorded attendance says (issue 11), under the same profile.
-        decision = attended.amend(posting, completion, project, ctx.policies.resolve_for_decision(
-            base.jurisdiction_code, min(completion.training_dates)), decision)
+
+        def decided(completion: Completion = completion, posting: Any = posting,
+                    project: Project = project) -> Decision:
+            decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
+                                           filing_of(posting.project_id), facts, today, shared)
+            # What the recorded attendance says (issue 11), under the same profile.
+            return attended.amend(posting, completion, project,
+                                  ctx.policies.resolve_for_decision(
+                                      base.jurisdiction_code, min(completion.training_dates)),
+                                  decision)
+
+        decision, reasons, notes = decisions.of(
+            None if attended.recorded_for(posting) else (completion, posting.project_id),
+            decided)
         if decision.outcome is Outcome.CREDITED:
-            credited_so_far[key] = completion.already_credited + decision.hours
+            credited_so_far[key] = already + decision.hours
             daycap.add(load, completion.training_dates, decision.hours)
             credited_hours[id(posting)] = decision.hours
         posting.status = str(decision.outcome)
-        posting.reasons = [r.as_dict() for r in decision.reasons]
-        posting.notes = [r.as_dict() for r in decision.notes]
+        # Copies of the lists: postings of one case must not share a list another
+        # writer could append to (void_completion makes a new one, but that is its care).
+        posting.reasons = list(reasons)
+        posting.notes = list(notes)
         posting.policy = decision.policy
         posting.decided_at = now
     _insert_new(ctx, [p for p, _ in decisions_for if p.id is None])
