@@ -33,7 +33,7 @@ from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
-from .ingest import BatchPolicies, Decisions, Filings, prepare
+from .ingest import BatchPolicies, DaysJson, Decisions, Filings, prepare
 from .intake.attendance import AttendanceFacts
 from .posting_reads import (
     PEOPLE,
@@ -164,10 +164,10 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
             daycap.add(load, completion.training_dates, decision.hours)
             credited_hours[id(posting)] = decision.hours
         posting.status = str(decision.outcome)
-        # Copies of the lists: postings of one case must not share a list another
-        # writer could append to (void_completion makes a new one, but that is its care).
-        posting.reasons = list(reasons)
-        posting.notes = list(notes)
+        # Postings of one case share these (written once: rows.py); nothing changes a
+        # posting's reasons in place (a void assigns a new list).
+        posting.reasons = reasons
+        posting.notes = notes
         posting.policy = decision.policy
         posting.decided_at = now
     _insert_new(ctx, [p for p, _ in decisions_for if p.id is None])
@@ -273,6 +273,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     people = _find_or_create(ctx, wanted)
     now = ctx.now()
     pairs: list[tuple[Posting, Completion]] = []
+    days = DaysJson()
     for p in fresh:
         item = p.item
         # GB 11643: nobody trains before they are born.
@@ -283,7 +284,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             id=None, base_id=base.id, external_id=item.external_id, project_id=item.project_id,
             professional_id=person.id if person else None,
             id_hash=p.id_hash, id_masked=p.id_masked, name=item.name, hours=item.hours,
-            subject=item.subject, training_dates=[str(d) for d in item.training_dates],
+            subject=item.subject, training_dates=days(item.training_dates),
             trained_from=item.training_dates[0], trained_to=item.training_dates[-1],
             assessment=item.assessment, minutes=item.minutes,
             content_hash=p.content_hash, received_at=now,

@@ -126,3 +126,17 @@ class Decisions:
             if key is not None:
                 self._found[key] = hit
         return hit
+
+
+class DaysJson:
+    """A posting's training days as stored (ISO strings), one list per distinct set of
+    days in a batch, shared by its postings (so it is serialised once: rows.py)."""
+
+    def __init__(self) -> None:
+        self._lists: dict[tuple[date, ...], list[str]] = {}
+
+    def __call__(self, days: tuple[date, ...]) -> list[str]:
+        found = self._lists.get(days)
+        if found is None:
+            found = self._lists[days] = [str(d) for d in days]
+        return found
