@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -188,6 +189,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
 
 
 POSTING_COLUMNS = [c.key for c in Posting.__table__.columns if c.key != "id"]
+_POSTING_VALUES = attrgetter(*POSTING_COLUMNS)  # one C call per posting
 
 
 def _insert_new(ctx: Context, postings: Sequence[Posting]) -> None:
@@ -199,8 +201,8 @@ def _insert_new(ctx: Context, postings: Sequence[Posting]) -> None:
     """
     if not postings:
         return
-    ids = inserted_ids(ctx, Posting, [{key: getattr(p, key) for key in POSTING_COLUMNS}
-                                      for p in postings])
+    ids = inserted_ids(ctx, Posting, [dict(zip(POSTING_COLUMNS, _POSTING_VALUES(p),
+                                               strict=True)) for p in postings])
     for posting, posting_id in zip(postings, ids, strict=True):
         posting.id = posting_id
 
