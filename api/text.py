@@ -38,6 +38,9 @@ def _walk(value: Any, path: str, found: dict[str, list[str]], name: bool = False
             found.setdefault(path or "(body)", []).append(reason)
     elif isinstance(value, dict):
         for key, item in value.items():
+            if key is None:  # a multipart part with no name: no field it could fill
+                found.setdefault(path or "(body)", []).append("a part has no name")
+                continue
             key_reason = problem(key) if isinstance(key, str) else None
             child = f"{path}.{_printable(key)}" if path else _printable(key)
             if key_reason:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,6 +22,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..rules import (
     BaseFacts,
     Completion,
+    Decision,
     Outcome,
     Subject,
 )
@@ -32,7 +34,7 @@ from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
-from .ingest import BatchPolicies, Filings, prepare
+from .ingest import BatchPolicies, DaysJson, Decisions, Filings, prepare
 from .intake.attendance import AttendanceFacts
 from .posting_reads import (
     PEOPLE,
@@ -134,26 +136,39 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
                           min(every_day), max(every_day)) if every_day else {}
     attended = AttendanceFacts(ctx, [p for p, _ in known])
     credited_hours: dict[int, Decimal] = {}  # by id() of the posting: ids come later
+    decisions = Decisions()
     for posting, completion in decisions_for:
         key = (posting.professional_id, posting.project_id)
         load = loads.setdefault(posting.professional_id, {})
-        completion = replace(
-            completion, already_credited=credited_so_far.get(key, ZERO),
-            day_load=tuple((d, load[d]) for d in sorted(set(completion.training_dates))
-                           if d in load))
+        already = credited_so_far.get(key, ZERO)
+        day_load = tuple((d, load[d]) for d in sorted(set(completion.training_dates))
+                         if d in load) if load else ()
+        if completion.already_credited != already or completion.day_load != day_load:
+            completion = replace(completion, already_credited=already, day_load=day_load)
         project = projects[posting.project_id]
-        decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
-                                       filing_of(posting.project_id), facts, today, shared)
-        # What the recorded attendance says (issue 11), under the same profile.
-        decision = attended.amend(posting, completion, project, ctx.policies.resolve_for_decision(
-            base.jurisdiction_code, min(completion.training_dates)), decision)
+
+        def decided(completion: Completion = completion, posting: Any = posting,
+                    project: Project = project) -> Decision:
+            decision = decide_under_policy(ctx, base.jurisdiction_code, completion,
+                                           filing_of(posting.project_id), facts, today, shared)
+            # What the recorded attendance says (issue 11), under the same profile.
+            return attended.amend(posting, completion, project,
+                                  ctx.policies.resolve_for_decision(
+                                      base.jurisdiction_code, min(completion.training_dates)),
+                                  decision)
+
+        decision, reasons, notes = decisions.of(
+            None if attended.recorded_for(posting) else (completion, posting.project_id),
+            decided)
         if decision.outcome is Outcome.CREDITED:
-            credited_so_far[key] = completion.already_credited + decision.hours
+            credited_so_far[key] = already + decision.hours
             daycap.add(load, completion.training_dates, decision.hours)
             credited_hours[id(posting)] = decision.hours
         posting.status = str(decision.outcome)
-        posting.reasons = [r.as_dict() for r in decision.reasons]
-        posting.notes = [r.as_dict() for r in decision.notes]
+        # Postings of one case share these (written once: rows.py); nothing changes a
+        # posting's reasons in place (a void assigns a new list).
+        posting.reasons = reasons
+        posting.notes = notes
         posting.policy = decision.policy
         posting.decided_at = now
     _insert_new(ctx, [p for p, _ in decisions_for if p.id is None])
@@ -174,6 +189,7 @@ def _settle(ctx: Context, base: TrainingBase, facts: BaseFacts, projects: dict[i
 
 
 POSTING_COLUMNS = [c.key for c in Posting.__table__.columns if c.key != "id"]
+_POSTING_VALUES = attrgetter(*POSTING_COLUMNS)  # one C call per posting
 
 
 def _insert_new(ctx: Context, postings: Sequence[Posting]) -> None:
@@ -185,8 +201,8 @@ def _insert_new(ctx: Context, postings: Sequence[Posting]) -> None:
     """
     if not postings:
         return
-    ids = inserted_ids(ctx, Posting, [{key: getattr(p, key) for key in POSTING_COLUMNS}
-                                      for p in postings])
+    ids = inserted_ids(ctx, Posting, [dict(zip(POSTING_COLUMNS, _POSTING_VALUES(p),
+                                               strict=True)) for p in postings])
     for posting, posting_id in zip(postings, ids, strict=True):
         posting.id = posting_id
 
@@ -259,6 +275,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     people = _find_or_create(ctx, wanted)
     now = ctx.now()
     pairs: list[tuple[Posting, Completion]] = []
+    days = DaysJson()
     for p in fresh:
         item = p.item
         # GB 11643: nobody trains before they are born.
@@ -269,7 +286,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             id=None, base_id=base.id, external_id=item.external_id, project_id=item.project_id,
             professional_id=person.id if person else None,
             id_hash=p.id_hash, id_masked=p.id_masked, name=item.name, hours=item.hours,
-            subject=item.subject, training_dates=[str(d) for d in item.training_dates],
+            subject=item.subject, training_dates=days(item.training_dates),
             trained_from=item.training_dates[0], trained_to=item.training_dates[-1],
             assessment=item.assessment, minutes=item.minutes,
             content_hash=p.content_hash, received_at=now,

@@ -8,13 +8,14 @@ the batch: a batch of 1000 asks the same few questions 3000 times.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .. import identity
 from ..policy import PolicyBook, Resolved
-from ..rules import Filing, FilingStatus, LeadTimeException, Subject
+from ..rules import Completion, Decision, Filing, FilingStatus, LeadTimeException, Subject
 from ..store import Project
 
 if TYPE_CHECKING:
@@ -96,3 +97,46 @@ class Filings:
         if project_id not in self._filings:
             self._filings[project_id] = filing(self.projects[project_id])
         return self._filings[project_id]
+
+
+# A decision with its reasons and notes as the posting stores them.
+Decided = tuple[Decision, list[dict[str, Any]], list[dict[str, Any]]]
+
+
+class Decisions:
+    """Each distinct case's decision, worked out once per batch.
+
+    Within one batch the rules see nothing of an item but its ``Completion`` (hours,
+    days, assessment, identity problems, name match, home jurisdiction, what is already
+    credited and the day's load) and its project: the base, its standing, the policy
+    book and today are the batch's. A batch of 1000 people trained together is one
+    case, decided once; everything else about it is a dict lookup. The caller passes
+    ``key=None`` for an item whose decision depends on more (recorded attendance).
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Completion, int], Decided] = {}
+
+    def of(self, key: tuple[Completion, int] | None, decide: Callable[[], Decision]) -> Decided:
+        hit = self._found.get(key) if key is not None else None
+        if hit is None:
+            decision = decide()
+            hit = (decision, [r.as_dict() for r in decision.reasons],
+                   [r.as_dict() for r in decision.notes])
+            if key is not None:
+                self._found[key] = hit
+        return hit
+
+
+class DaysJson:
+    """A posting's training days as stored (ISO strings), one list per distinct set of
+    days in a batch, shared by its postings (so it is serialised once: rows.py)."""
+
+    def __init__(self) -> None:
+        self._lists: dict[tuple[date, ...], list[str]] = {}
+
+    def __call__(self, days: tuple[date, ...]) -> list[str]:
+        found = self._lists.get(days)
+        if found is None:
+            found = self._lists[days] = [str(d) for d in days]
+        return found

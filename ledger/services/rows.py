@@ -11,12 +11,14 @@ stored is exactly what a Core insert stores: tests/unit/test_rows_fast.py compar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, func, insert, select, text
+from psycopg.types.json import Json
+from sqlalchemy import JSON, Connection, Date, DateTime, Table, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
@@ -115,7 +117,7 @@ class _Layout:
         self.columns = (["id"] if with_id else []) + self.from_row + [k for k, _ in
                                                                       self.defaults]
         self.processors = [
-            (position, processor, _is_instant(table.c[name].type))
+            (position, processor, _memo_kind(table.c[name].type))
             for position, name in enumerate(self.columns)
             if (processor := table.c[name].type.dialect_impl(dialect)
                 .bind_processor(dialect)) is not None]
@@ -134,27 +136,47 @@ class _Layout:
         if not processors:
             return built
         # A batch stamps every row with the same instant: each distinct date or time is
-        # converted once (equal ones convert alike), everything else value by value.
-        memos: list[dict[Any, Any] | None] = [{} if instant else None
-                                              for _, _, instant in processors]
+        # converted once (equal ones convert alike). The postings of one case share
+        # their reasons, notes, policy and days (one object each): each JSON value is
+        # serialised once per object (by id: every row, so every object, lives through
+        # this call). Everything else value by value.
+        memos: list[dict[Any, Any] | None] = [None if kind is None else {}
+                                              for _, _, kind in processors]
+        by_id = [kind == "json" for _, _, kind in processors]
         out = []
         for values in built:
             values = list(values)
-            for (position, processor, _), memo in zip(processors, memos, strict=True):
+            for (position, processor, _), memo, keyed_by_id in zip(processors, memos, by_id,
+                                                                    strict=True):
                 value = values[position]
                 if memo is None:
                     values[position] = processor(value)
-                elif value in memo:
-                    values[position] = memo[value]
+                    continue
+                key = id(value) if keyed_by_id else value
+                if key in memo:
+                    values[position] = memo[key]
                 else:
-                    values[position] = memo[value] = processor(value)
+                    values[position] = memo[key] = (_json_text(processor(value))
+                                                    if keyed_by_id else processor(value))
             out.append(tuple(values))
         return out
 
 
-def _is_instant(kind: Any) -> bool:
+def _memo_kind(kind: Any) -> str | None:
+    """How a column's converted values are remembered within one call of ``tuples``."""
     inner = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
-    return isinstance(inner, DateTime | Date)
+    if isinstance(inner, DateTime | Date):
+        return "instant"
+    return "json" if isinstance(inner, JSON) else None
+
+
+def _json_text(processed: Any) -> Any:
+    """A JSON column's bound value as text. SQLAlchemy's psycopg dialect wraps the value
+    in psycopg's ``Json``, whose dumper calls ``json.dumps`` on every row it is written
+    in; its text, made once here, is the same bytes (the ledger sets no other dumps)."""
+    if isinstance(processed, Json):
+        return (processed.dumps or json.dumps)(processed.obj)
+    return processed
 
 
 @lru_cache(maxsize=64)

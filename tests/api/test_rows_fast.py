@@ -106,3 +106,38 @@ def test_a_duplicate_raises_sqlalchemys_integrity_error(world, size):
 def test_an_unknown_column_is_refused(world):
     with pytest.raises(ValueError, match="no such column"):
         inserted_ids(ledger_context(), Professional, [{"nickname": "x"}])
+
+
+def test_json_values_shared_by_rows_are_stored_as_the_same_text_a_core_insert_stores(world):
+    from sqlalchemy import Text, cast
+
+    project = world.accepted_project()
+    ctx = ledger_context()
+    shared = [{"code": "c", "message": "甲\"\\\t", "details": {"n": 1}}]
+    policy = {"jurisdiction": "370300", "version": "2025"}
+
+    def rows(tag: str) -> list[dict[str, Any]]:
+        out = []
+        for k in range(COPY_FROM + 3):
+            row = posting_row(world, project, k, {"tag": tag, "name": "名", "hours": Decimal(
+                "6"), "minutes": None, "reasons": shared if k % 2 else [{"code": str(k)}],
+                "policy": policy if k % 3 else None})
+            row["notes"] = shared if k % 5 else []
+            out.append(row)
+        return out
+
+    def texts(ids: list[int]) -> list[tuple[Any, ...]]:
+        columns = [cast(c, Text) for c in (Posting.reasons, Posting.notes, Posting.policy,
+                                           Posting.training_dates)]
+        return [tuple(r) for r in db.session.execute(
+            select(*columns).where(Posting.id.in_(ids)).order_by(Posting.id))]
+
+    try:
+        fast_ids = inserted_ids(ctx, Posting, rows("fast"))
+        core_ids = list(db.session.execute(insert(Posting).returning(Posting.id),
+                                           rows("core")).scalars())
+        got = texts(fast_ids)
+        assert got == texts(core_ids)
+        assert got[0][0] == '[{"code": "0"}]' and got[1][0] != got[0][0]
+    finally:
+        db.session.rollback()

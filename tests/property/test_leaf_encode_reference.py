@@ -53,3 +53,25 @@ def test_a_decimal_and_an_instant_normalise_as_before():
     assert leaves.encode("professional", row) == reference("professional", row)
     assert leaves.normalise(Decimal("24.0")) == "24"
     assert leaves.normalise(datetime(2025, 1, 1, tzinfo=UTC)) == "2025-01-01T00:00:00+00:00"
+
+
+any_text = st.text(st.characters(codec=None, categories=None), max_size=8)  # surrogates too
+
+
+def outcome(kind: str, row: Any, encoder: Any) -> tuple[str, Any]:
+    try:
+        return ("data", encoder(kind, row))
+    except (TypeError, ValueError):  # a naive datetime, a float, a lone surrogate ...
+        # Refused alike; with two bad fields, which is named first may differ.
+        return ("refused", None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(leaves.KINDS), data=st.data())
+def test_any_text_and_any_refusal_are_as_the_plain_definition(kind, data):
+    fields = leaves.FIELDS[kind][max(leaves.FIELDS[kind])]
+    row = {f: data.draw(st.one_of(any_text, st.sampled_from(
+        ["只收费不培训", "\x00\x1f\x7f", 'q"b\\s', "\u2028", "\ud800", True, 2**80, -0,
+         Decimal("-0.00"), Decimal("1E+3"), datetime(2025, 1, 1), 1.5])), label=f)
+           for f in fields}
+    assert outcome(kind, row, leaves.encode) == outcome(kind, row, reference)

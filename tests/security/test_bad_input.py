@@ -76,6 +76,17 @@ def test_a_field_name_holding_a_surrogate_is_422_and_the_answer_can_be_encoded(w
     assert "\\ud800" in json.dumps(response.get_json())
 
 
+def test_a_multipart_part_without_a_name_is_422_not_a_500(world):
+    # Found by Schemathesis: werkzeug gives such a part the form key None.
+    body = b"--XX\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--XX--\r\n"
+
+    response = world.call("POST", "/v1/rosters", world.base, data=body,
+                          content_type="multipart/form-data; boundary=XX")
+
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "text_invalid"
+
+
 def test_an_integer_of_5000_digits_is_400(world):
     response = world.call("POST", "/v1/completions", world.base,
                           data='{"items": [' + "9" * 5000 + "]}",

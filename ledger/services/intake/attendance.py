@@ -214,6 +214,13 @@ class AttendanceFacts:
                        any_of(AnomalyFlag.project_id, projects))):
             self.overlaps[(pid, project)].append((fid, status, resolution))
 
+    def recorded_for(self, posting: Any) -> bool:
+        """Whether any attendance or overlap flag is recorded for the posting's person and
+        project; where none is, ``amend`` depends on nothing of the posting but its
+        project (and the completion, policy and decision it is given)."""
+        key = (posting.professional_id, posting.project_id)
+        return bool(self.minutes.get(key)) or bool(self.overlaps.get(key))
+
     def amend(self, posting: Any, completion: Completion, project: Project,
               policy: Resolved, decision: Decision) -> Decision:
         """The decision, with what the attendance recorded says about it."""
