@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 # ones are counted in their callers too (insert_rows inside _settle, for instance).
 PHASES = (
     ("ledger.services.completions", "prepare"), ("ledger.services.completions", "_settle"),
-    ("ledger.services.completions", "_find_or_create"),
+    ("ledger.services.people", "find_or_create"),
     ("ledger.services.completions", "_insert_new"),
     ("ledger.services.completions", "insert_rows"), ("ledger.services.log", "record"),
     ("ledger.services.rows", "_copy"), ("ledger.services.rows", "_executemany"),

@@ -29,16 +29,14 @@ from ..rules import (
 from ..rules.deciding import SharedChecks
 from ..store import Entry, IdempotencyRecord, Posting, Professional, Project, TrainingBase
 from ..store.any_of import any_of
-from . import log
 from .bases import base_facts
 from .chains import Chains, insert_rows
 from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
 from .ingest import BatchPolicies, DaysJson, Decisions, Filings, prepare
 from .intake.attendance import AttendanceFacts
+from .people import find_or_create, name_matches
 from .posting_reads import (
-    PEOPLE,
-    PEOPLE_C,
     POSTINGS,
     REPLAYED,
     base_for_posting,
@@ -272,7 +270,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     for p in fresh:
         if not p.checked.problems(today):
             wanted.setdefault(p.id_hash, (p.id_masked, p.item.name))
-    people = _find_or_create(ctx, wanted)
+    people = find_or_create(ctx, wanted)
     now = ctx.now()
     pairs: list[tuple[Posting, Completion]] = []
     days = DaysJson()
@@ -297,7 +295,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             training_dates=item.training_dates,
             assessment_passed=item.assessment == "passed",
             identity_problems=problems,
-            name_matches=_name_matches(person, item.name),
+            name_matches=name_matches(person, item.name),
             minutes=item.minutes,
             professional_jurisdiction=person.jurisdiction_code if person else None,
         )
@@ -325,45 +323,6 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
     return response
 
 
-def _name_matches(person: Professional | None, name: str) -> bool:
-    """Only a name a regulator registered is authoritative; the name on a posting for
-    someone not yet registered is kept with the posting, not checked against another's."""
-    return person is None or person.jurisdiction_code is None or person.name == name
-
-
-def _people(ctx: Context, items: Sequence[Any]) -> dict[str, Any]:
-    """Professionals by ID hash for items with ``id_number`` and ``name`` (attendance);
-    those seen for the first time are created from the item."""
-    today = ctx.today()
-    wanted: dict[str, tuple[str, str]] = {}
-    for item in items:
-        checked = identity.check(item.id_number)
-        if not checked.problems(today):
-            key = identity.keyed_digest(checked.number.encode(), ctx.id_key)
-            wanted.setdefault(key, (identity.mask(checked.number), item.name))
-    return _find_or_create(ctx, wanted)
-
-
-def _find_or_create(ctx: Context, wanted: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    """Professionals by keyed ID hash, from (masked ID, name) by hash; those not found are
-    created, and their identity bindings go into the log. A created one is a plain value
-    (id, name, no jurisdiction), as the rules need it, not an ORM object."""
-    if not wanted:
-        return {}
-    found: dict[str, Any] = {p.id_hash: p for p in ctx.session.execute(
-        PEOPLE.where(any_of(PEOPLE_C.id_hash, wanted)))}
-    now = ctx.now()
-    new = [{"id_hash": key, "id_masked": masked, "name": name, "jurisdiction_code": None,
-            "password_hash": None, "created_at": now}
-           for key, (masked, name) in wanted.items() if key not in found]
-    if new:
-        for row, person_id in zip(new, inserted_ids(ctx, Professional, new), strict=True):
-            row["id"] = person_id
-            found[row["id_hash"]] = SimpleNamespace(**row)
-        log.record(ctx, "professional", new)
-    return found
-
-
 def redecide_held(ctx: Context, project: Project, held: Sequence[Posting]) -> None:
     """Decide again the postings held for a filing that has now been decided."""
     base = ctx.session.get(TrainingBase, project.base_id)
@@ -374,7 +333,7 @@ def redecide_held(ctx: Context, project: Project, held: Sequence[Posting]) -> No
             hours=posting.hours, subject=Subject(posting.subject),
             training_dates=tuple(date.fromisoformat(d) for d in posting.training_dates),
             assessment_passed=posting.assessment == "passed",
-            name_matches=_name_matches(people[posting.professional_id], posting.name),
+            name_matches=name_matches(people[posting.professional_id], posting.name),
             minutes=posting.minutes,
             professional_jurisdiction=people[posting.professional_id].jurisdiction_code,
         ))

@@ -138,9 +138,9 @@ def test_a_leaf_altered_in_a_tile_the_head_does_not_read_leaves_the_attestation_
 
 def test_another_professionals_many_entries_do_not_enter_the_attestation(world):
     other = ledger_context()
-    from ledger.services.completions import _find_or_create
+    from ledger.services.people import find_or_create
 
-    them = _find_or_create(other, {"f" * 64: ("370***1111", "王五")})["f" * 64]
+    them = find_or_create(other, {"f" * 64: ("370***1111", "王五")})["f" * 64]
     other.session.commit()
     credits(world, them.id, TILE, tag="theirs")
     credits(world, person_id(world), 3)

@@ -24,6 +24,7 @@ from ...store import AnomalyFlag, Attendance, Posting, Project, TrainingBase
 from ...store.any_of import any_of
 from .. import flags
 from ..context import Context, unit_of_work
+from ..people import people_for
 
 MAX_BATCH = 1000
 MODES = ("classroom", "online")
@@ -103,8 +104,6 @@ def post_attendance(ctx: Context, actor: Actor, items: Sequence[NewAttendance]
 def record_attendance(ctx: Context, actor: Actor, items: Sequence[NewAttendance]
                       ) -> dict[str, Any]:
     """post_attendance inside a unit of work the caller holds (xAPI, rosters)."""
-    from ..completions import _people
-
     if not 1 <= len(items) <= MAX_BATCH:
         raise Invalid(f"a batch holds 1 to {MAX_BATCH} items", code="batch_size_invalid")
     session = ctx.session
@@ -134,7 +133,7 @@ def record_attendance(ctx: Context, actor: Actor, items: Sequence[NewAttendance]
         raise Conflict("external_id was received before with other content",
                        code="external_id_conflict", external_ids=clashes)
     fresh = [i for i in items if i.external_id not in existing]
-    people = _people(ctx, fresh)
+    people = people_for(ctx, fresh)
     now = ctx.now()
     if fresh:
         session.execute(insert(Attendance), [{
