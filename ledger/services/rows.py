@@ -50,6 +50,11 @@ def inserted_ids(ctx: Context, model: Any, rows: Sequence[dict[str, Any]]) -> li
     session = ctx.session
     connection = session.connection()
     if connection.dialect.name == "sqlite":
+        if len(rows) == 1:
+            # One row (a single post): SQLite gives it that same id itself and says
+            # which, sparing a statement. Pending ORM rows it may reference go in first.
+            session.flush()
+            return [_executemany(connection, table, rows, None)]
         # A select autoflushes: pending ORM rows these may reference go in first.
         first = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         ids = list(range(first, first + len(rows)))
@@ -190,7 +195,8 @@ def _layout_for(connection: Connection, table: Table, rows: Sequence[dict[str, A
 
 
 def _executemany(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
-                 ids: Sequence[int] | None) -> None:
+                 ids: Sequence[int] | None) -> int | None:
+    """Insert the rows; the rowid SQLite gave a lone row (executemany does not say)."""
     layout = _layout_for(connection, table, rows, ids is not None)
     quote = connection.dialect.identifier_preparer.quote
     statement = (f"INSERT INTO {quote(table.name)} "
@@ -199,7 +205,12 @@ def _executemany(connection: Connection, table: Table, rows: Sequence[dict[str, 
     driver = connection.connection.driver_connection
     cursor = driver.cursor()
     try:
-        cursor.executemany(statement, layout.tuples(rows, ids))
+        values = layout.tuples(rows, ids)
+        if len(values) == 1:
+            cursor.execute(statement, values[0])
+            return cursor.lastrowid
+        cursor.executemany(statement, values)
+        return None
     except connection.dialect.dbapi.IntegrityError as error:
         # As a Core insert would raise it, so that unit_of_work retries a lost race.
         raise IntegrityError(statement, None, error) from error
