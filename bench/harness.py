@@ -168,14 +168,37 @@ def connect(db_: Database):
     return psycopg.connect(dbname=url.database, user=url.username, **url.query)
 
 
-def _write_cohort(db_: Database, cohort: scale.Cohort, logged: bool) -> None:
+def _write_cohort(db_: Database, cohort: scale.Cohort) -> None:
     conn = connect(db_)
     try:
         scale.write(conn, cohort)
     finally:
         conn.close()
-    if logged:
-        log_and_seal(db_)
+
+
+def _write_logged_range(db_: Database, cohort: scale.Cohort, first: dict[str, int],
+                        start: int, stop: int) -> None:
+    """One writer of a logged cohort: its professionals' rows and leaves, each chunk
+    sealed once committed (by whichever writer takes the seal lock first)."""
+    app = make_app(db_, FixedClock(AFTER_TRAINING))
+    with app.app_context():
+        ctx = ledger_context()
+        conn = connect(db_)
+        try:
+            scale.write_range(conn, cohort, first, start, stop, leaves_at=AFTER_TRAINING,
+                              after_commit=lambda: log.seal(ctx))
+        finally:
+            conn.close()
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _seal_all(db_: Database) -> None:
+    app = make_app(db_, FixedClock(AFTER_TRAINING))
+    with app.app_context():
+        log.seal(ledger_context())
+        db.session.remove()
+        db.engine.dispose()
 
 
 def log_and_seal(db_: Database, chunk: int = 10_000) -> None:
@@ -204,14 +227,42 @@ def log_and_seal(db_: Database, chunk: int = 10_000) -> None:
         db.engine.dispose()
 
 
-def write_cohort(db_: Database, cohort: scale.Cohort, logged: bool = False) -> None:
-    """Generate a cohort in a child process, so that this one's RSS stays as it was;
-    ``logged``: with its Merkle leaves, sealed, as the app would have logged it."""
-    child = multiprocessing.get_context("spawn").Process(target=_write_cohort,
-                                                         args=(db_, cohort, logged))
-    child.start()
-    child.join()
-    if child.exitcode != 0:
+def write_cohort(db_: Database, cohort: scale.Cohort, logged: bool = False,
+                 writers: int = 2) -> None:
+    """Generate a cohort in child processes, so that this one's RSS stays as it was.
+
+    ``logged``: with the Merkle leaves the app would have written, generated in the same
+    pass as the rows and sealed by the production sealer as each chunk commits, by
+    ``writers`` processes writing disjoint ranges of professionals (PostgreSQL only)."""
+    if not logged:
+        _in_children([(_write_cohort, (db_, cohort))], cohort)
+        return
+    conn = connect(db_)
+    try:
+        with conn.cursor() as cur:
+            first = scale.next_ids(cur)
+        conn.commit()
+        bounds = [cohort.professionals * k // writers for k in range(writers + 1)]
+        _in_children([(_write_logged_range, (db_, cohort, first, bounds[k], bounds[k + 1]))
+                      for k in range(writers) if bounds[k] < bounds[k + 1]], cohort)
+        scale.set_sequences(conn)
+        _in_children([(_seal_all, (db_,))], cohort)  # whatever the last seals left
+        conn.autocommit = True
+        with conn.cursor() as cur:  # as autovacuum would, before anyone reads
+            cur.execute("VACUUM (ANALYZE) professional, posting, entry, log_leaf")
+    finally:
+        conn.close()
+
+
+def _in_children(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]],
+                 cohort: scale.Cohort) -> None:
+    context = multiprocessing.get_context("spawn")
+    children = [context.Process(target=target, args=args) for target, args in jobs]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
+    if any(child.exitcode != 0 for child in children):
         raise SystemExit(f"generating {cohort} failed")
 
 
