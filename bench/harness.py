@@ -269,6 +269,15 @@ def write_cohort(db_: Database, cohort: scale.Cohort, logged: bool = False,
         conn.close()
 
 
+def database_bytes(db_: Database) -> int:
+    """The size on disk of the bench's database (PostgreSQL; without the WAL)."""
+    conn = connect(db_)
+    try:
+        return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def _in_children(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]],
                  cohort: scale.Cohort) -> None:
     context = multiprocessing.get_context("spawn")
