@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -29,17 +28,15 @@ from typing import Any
 
 import psycopg
 from flask_migrate import upgrade
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from api.db import db, ledger_context
 from app import MIGRATIONS, create_app
 from ledger.actors import Actor, Role
 from ledger.clock import FixedClock
-from ledger.services import Context, bases, clients, log, projects
+from ledger.services import Context, bases, clients, projects
 from ledger.services.jurisdictions import ensure_jurisdictions
 from ledger.standing import EventType, StandingEvent
-from ledger.store import Entry, LogLeaf, Professional
 from tests import scale
 from tests.pgcluster import Cluster, find_bindir
 
@@ -168,126 +165,12 @@ def connect(db_: Database):
     return psycopg.connect(dbname=url.database, user=url.username, **url.query)
 
 
-def _write_cohort(db_: Database, cohort: scale.Cohort) -> None:
-    conn = connect(db_)
-    try:
-        scale.write(conn, cohort)
-    finally:
-        conn.close()
-
-
-def _write_logged_range(db_: Database, cohort: scale.Cohort, first: dict[str, int],
-                        start: int, stop: int) -> None:
-    """One writer of a logged cohort: its professionals' rows and leaves, each chunk
-    sealed once committed (by whichever writer takes the seal lock first)."""
-    app = make_app(db_, FixedClock(AFTER_TRAINING))
-    with app.app_context():
-        ctx = ledger_context()
-        conn, vacuum = connect(db_), connect(db_)
-        vacuum.autocommit = True
-
-        def seal() -> None:
-            log.seal(ctx)
-            # Sealing rewrites each leaf (its idx); vacuumed at once, the next chunk's
-            # leaves reuse the space, as autovacuum would in a log that grows slowly,
-            # instead of the table growing to twice its size. The other writer's
-            # vacuum, if it holds the table, does the same.
-            vacuum.execute("VACUUM (SKIP_LOCKED) log_leaf")
-
-        try:
-            # The rows are built to satisfy every foreign key (the chains and leaves are
-            # checked by verify); checking each again as it is copied was most of the
-            # server's time. Only the superuser of the bench's own cluster may do this.
-            conn.execute("SET session_replication_role = replica")
-            scale.write_range(conn, cohort, first, start, stop, leaves_at=AFTER_TRAINING,
-                              after_commit=seal)
-        finally:
-            conn.close()
-            vacuum.close()
-            db.session.remove()
-            db.engine.dispose()
-
-
-def _seal_all(db_: Database) -> None:
-    app = make_app(db_, FixedClock(AFTER_TRAINING))
-    with app.app_context():
-        log.seal(ledger_context())
-        db.session.remove()
-        db.engine.dispose()
-
-
-def log_and_seal(db_: Database, chunk: int = 10_000) -> None:
-    """Write the Merkle leaves the app would have written for the professionals and
-    entries generated without it (tests/scale.py writes rows only), then seal them all.
-
-    A committee verification proves every entry in a signed checkpoint, and refuses a
-    professional whose rows have no leaves; the generated rows are the newest of their
-    tables, so each kind resumes after its last leaf."""
-    app = make_app(db_, FixedClock(AFTER_TRAINING))
-    with app.app_context():
-        ctx = ledger_context()
-        for kind, table in (("professional", Professional.__table__),
-                            ("entry", Entry.__table__)):
-            last = ctx.session.scalar(select(func.max(LogLeaf.ref_id))
-                                      .where(LogLeaf.kind == kind)) or 0
-            while rows := [dict(r) for r in ctx.session.execute(
-                    select(table).where(table.c.id > last).order_by(table.c.id)
-                    .limit(chunk)).mappings()]:
-                log.record(ctx, kind, rows)
-                ctx.session.commit()
-                last = rows[-1]["id"]
-        while log.seal(ctx, limit=20 * chunk) is not None:  # bounded memory per seal
-            pass
-        db.session.remove()
-        db.engine.dispose()
-
-
 def write_cohort(db_: Database, cohort: scale.Cohort, logged: bool = False,
                  writers: int = 2) -> None:
-    """Generate a cohort in child processes, so that this one's RSS stays as it was.
+    """bench/generate.py's write_cohort (every benchmark reaches it through here)."""
+    from . import generate  # it builds on this module
 
-    ``logged``: with the Merkle leaves the app would have written, generated in the same
-    pass as the rows and sealed by the production sealer as each chunk commits, by
-    ``writers`` processes writing disjoint ranges of professionals (PostgreSQL only)."""
-    if not logged:
-        _in_children([(_write_cohort, (db_, cohort))], cohort)
-        return
-    conn = connect(db_)
-    try:
-        with conn.cursor() as cur:
-            first = scale.next_ids(cur)
-        conn.commit()
-        bounds = [cohort.professionals * k // writers for k in range(writers + 1)]
-        _in_children([(_write_logged_range, (db_, cohort, first, bounds[k], bounds[k + 1]))
-                      for k in range(writers) if bounds[k] < bounds[k + 1]], cohort)
-        scale.set_sequences(conn)
-        _in_children([(_seal_all, (db_,))], cohort)  # whatever the last seals left
-        conn.autocommit = True
-        with conn.cursor() as cur:  # as autovacuum would, before anyone reads
-            cur.execute("VACUUM (ANALYZE) professional, posting, entry, log_leaf")
-    finally:
-        conn.close()
-
-
-def database_bytes(db_: Database) -> int:
-    """The size on disk of the bench's database (PostgreSQL; without the WAL)."""
-    conn = connect(db_)
-    try:
-        return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def _in_children(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]],
-                 cohort: scale.Cohort) -> None:
-    context = multiprocessing.get_context("spawn")
-    children = [context.Process(target=target, args=args) for target, args in jobs]
-    for child in children:
-        child.start()
-    for child in children:
-        child.join()
-    if any(child.exitcode != 0 for child in children):
-        raise SystemExit(f"generating {cohort} failed")
+    generate.write_cohort(db_, cohort, logged, writers)
 
 
 # --- gunicorn ------------------------------------------------------------------------
