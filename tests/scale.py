@@ -103,6 +103,11 @@ def write(conn: Any, cohort: Cohort) -> Written:
         first = next_ids(cur)
     written = write_range(conn, cohort, first, 0, cohort.professionals)
     set_sequences(conn)
+    with conn.cursor() as cur:
+        # Statistics for the rows just copied: a query planned before autovacuum
+        # analyses them (a revocation's cursor) may otherwise take a plan for empty tables.
+        cur.execute("ANALYZE professional, posting, entry")
+    conn.commit()
     return written
 
 
