@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -29,17 +28,15 @@ from typing import Any
 
 import psycopg
 from flask_migrate import upgrade
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from api.db import db, ledger_context
 from app import MIGRATIONS, create_app
 from ledger.actors import Actor, Role
 from ledger.clock import FixedClock
-from ledger.services import Context, bases, clients, log, projects
+from ledger.services import Context, bases, clients, projects
 from ledger.services.jurisdictions import ensure_jurisdictions
 from ledger.standing import EventType, StandingEvent
-from ledger.store import Entry, LogLeaf, Professional
 from tests import scale
 from tests.pgcluster import Cluster, find_bindir
 
@@ -168,51 +165,12 @@ def connect(db_: Database):
     return psycopg.connect(dbname=url.database, user=url.username, **url.query)
 
 
-def _write_cohort(db_: Database, cohort: scale.Cohort, logged: bool) -> None:
-    conn = connect(db_)
-    try:
-        scale.write(conn, cohort)
-    finally:
-        conn.close()
-    if logged:
-        log_and_seal(db_)
+def write_cohort(db_: Database, cohort: scale.Cohort, logged: bool = False,
+                 writers: int = 2) -> None:
+    """bench/generate.py's write_cohort (every benchmark reaches it through here)."""
+    from . import generate  # it builds on this module
 
-
-def log_and_seal(db_: Database, chunk: int = 10_000) -> None:
-    """Write the Merkle leaves the app would have written for the professionals and
-    entries generated without it (tests/scale.py writes rows only), then seal them all.
-
-    A committee verification proves every entry in a signed checkpoint, and refuses a
-    professional whose rows have no leaves; the generated rows are the newest of their
-    tables, so each kind resumes after its last leaf."""
-    app = make_app(db_, FixedClock(AFTER_TRAINING))
-    with app.app_context():
-        ctx = ledger_context()
-        for kind, table in (("professional", Professional.__table__),
-                            ("entry", Entry.__table__)):
-            last = ctx.session.scalar(select(func.max(LogLeaf.ref_id))
-                                      .where(LogLeaf.kind == kind)) or 0
-            while rows := [dict(r) for r in ctx.session.execute(
-                    select(table).where(table.c.id > last).order_by(table.c.id)
-                    .limit(chunk)).mappings()]:
-                log.record(ctx, kind, rows)
-                ctx.session.commit()
-                last = rows[-1]["id"]
-        while log.seal(ctx, limit=20 * chunk) is not None:  # bounded memory per seal
-            pass
-        db.session.remove()
-        db.engine.dispose()
-
-
-def write_cohort(db_: Database, cohort: scale.Cohort, logged: bool = False) -> None:
-    """Generate a cohort in a child process, so that this one's RSS stays as it was;
-    ``logged``: with its Merkle leaves, sealed, as the app would have logged it."""
-    child = multiprocessing.get_context("spawn").Process(target=_write_cohort,
-                                                         args=(db_, cohort, logged))
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        raise SystemExit(f"generating {cohort} failed")
+    generate.write_cohort(db_, cohort, logged, writers)
 
 
 # --- gunicorn ------------------------------------------------------------------------

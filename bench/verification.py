@@ -31,7 +31,7 @@ from datetime import date
 
 from tests import scale
 
-from . import harness
+from . import generate, harness
 
 KEY = bytes.fromhex(harness.ID_HASH_KEY)
 LONG = 10_000
@@ -102,10 +102,14 @@ def measure(sizes: list[int], requests: int, runs: int) -> dict[int, tuple[Laten
         entries, first = LONG, 2
         for size in sizes:
             more = max(0, size - (entries - LONG)) // 4  # sizes count the others' entries
+            started = time.perf_counter()
             harness.write_cohort(db_, cohort(more, 4, [date(2023, 6, 21), date(2024, 6, 21),
                                                        date(2025, 3, 21), date(2025, 6, 21)]),
                                  logged=True)
             entries += more * 4
+            print(f"[verification] {more * 4:,} more entries generated, logged and sealed "
+                  f"in {time.perf_counter() - started:,.0f} s; database "
+                  f"{generate.database_bytes(db_) / 1e9:,.1f} GB", flush=True)
             last = first + (entries - LONG) // 4 - 1
             many, long = _at_size(db_, world, (first, last), requests, runs, rng, entries)
             results[size] = (many, long)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ledger import identity
+from ledger import identity, leaves
 from ledger.journal import GENESIS, entry_hash
 from ledger.services.chains import hashed_fields
 
@@ -75,9 +75,14 @@ def professional_name(serial: int) -> str:
     return f"学员{serial:07d}"
 
 
-def _next_ids(cur: Any) -> dict[str, int]:
+TABLES = ("professional", "posting", "entry", "log_leaf")
+LEAF = ("id", "idx", "kind", "ref_id", "owner", "data", "leaf_hash", "created_at")
+
+
+def next_ids(cur: Any) -> dict[str, int]:
+    """The first free id of each generated table (of log_leaf too)."""
     return {table: cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
-            for table in ("professional", "posting", "entry")}
+            for table in TABLES}
 
 
 def _copy(cur: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
@@ -86,23 +91,121 @@ def _copy(cur: Any, table: str, columns: Sequence[str], rows: list[tuple[Any, ..
             copy.write_row(row)
 
 
+def entries_before(cohort: Cohort, professionals: int) -> int:
+    """The entries (credits and reversals) of the cohort's first ``professionals``."""
+    credits = professionals * cohort.credits_each
+    return credits + (credits // cohort.reversed_every if cohort.reversed_every else 0)
+
+
 def write(conn: Any, cohort: Cohort) -> Written:
     """Write a cohort with COPY on a psycopg connection and commit; return the counts."""
-    written = Written()
     with conn.cursor() as cur:
-        ids = _next_ids(cur)
-        for first in range(0, cohort.professionals, CHUNK):
+        first = next_ids(cur)
+    written = write_range(conn, cohort, first, 0, cohort.professionals)
+    set_sequences(conn)
+    with conn.cursor() as cur:
+        # Statistics for the rows just copied: a query planned before autovacuum
+        # analyses them (a revocation's cursor) may otherwise take a plan for empty tables.
+        cur.execute("ANALYZE professional, posting, entry")
+    conn.commit()
+    return written
+
+
+def write_range(conn: Any, cohort: Cohort, first: dict[str, int], start: int, stop: int,
+                leaves_at: datetime | None = None,
+                after_commit: Callable[[], object] | None = None) -> Written:
+    """Write professionals ``start`` to ``stop`` (0-based) of a cohort whose ids begin at
+    ``first`` (next_ids before any of it was written): each row gets the id it would get
+    if the whole cohort were written in order, so disjoint ranges may be written at once.
+
+    Without ``leaves_at``: one transaction, committed at the end. With it, also each row's
+    Merkle leaf (unsealed), byte for byte what ``log.record`` writes for the rows read
+    back, created at ``leaves_at``; each chunk (its professionals' leaves, then their
+    entries') is committed on its own, and ``after_commit`` called (e.g. to seal it).
+    Sequences are left as they were: call set_sequences when every range is written.
+    """
+    written = Written(credits=start * cohort.credits_each)
+    ids = {"professional": first["professional"] + start,
+           "posting": first["posting"] + start * cohort.credits_each,
+           "entry": first["entry"] + entries_before(cohort, start)}
+    leaf_id = first["log_leaf"] + start + entries_before(cohort, start)
+    with conn.cursor() as cur:
+        for low in range(start, stop, CHUNK):
             people, postings, entries = [], [], []
-            for _ in range(min(CHUNK, cohort.professionals - first)):
+            for _ in range(min(CHUNK, stop - low)):
                 _professional(cohort, ids, written, people, postings, entries)
             _copy(cur, "professional", PROFESSIONAL, people)
             _copy(cur, "posting", POSTING, postings)
             _copy(cur, "entry", ENTRY, entries)
-        for table in ("professional", "posting", "entry"):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))")
+            if leaves_at is not None:
+                leaf_rows = _leaves(people, entries, leaf_id, leaves_at)
+                _copy(cur, "log_leaf", LEAF, leaf_rows)
+                leaf_id += len(leaf_rows)
+                conn.commit()
+                if after_commit is not None:
+                    after_commit()
+    written.credits -= start * cohort.credits_each
     conn.commit()
     return written
+
+
+def _leaves(people: list[tuple[Any, ...]], entries: list[tuple[Any, ...]], first_id: int,
+            now: datetime) -> list[tuple[Any, ...]]:
+    """The leaves log.record writes for these rows (professionals first), with ids."""
+    out = [(first_id + n, None, "professional", p[0], p[0], leaf_data("professional", p))
+           for n, p in enumerate(people)]
+    start = first_id + len(out)
+    out += [(start + n, None, "entry", e[0], e[1], leaf_data("entry", e))
+            for n, e in enumerate(entries)]
+    return [(*leaf, _leaf_hash(leaf[5]), now) for leaf in out]
+
+
+def _leaf_hash(data: str) -> str:
+    return hashlib.sha256(b"\x00" + data.encode()).hexdigest()  # leaves.hash_hex
+
+
+# What leaves.encode builds through a dict and the generic encoder, assembled directly
+# (half of generating a journal's Python time went there): for each kind, the JSON key
+# of each field in sorted order and where the field is in this module's row tuples.
+# tests/property/test_scale_leaf_data.py checks the two agree for every row.
+_COLUMNS = {"professional": PROFESSIONAL, "entry": ENTRY}
+_PLANS = {kind: (max(leaves.FIELDS[kind]),
+                 [(json.dumps(name) + ":", columns.index(name))
+                  for name in sorted(leaves.FIELDS[kind][max(leaves.FIELDS[kind])])])
+          for kind, columns in _COLUMNS.items()}
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_ENCODED: dict[Any, str] = {}  # the few distinct hours and timestamps of a cohort
+
+
+def _value(value: Any) -> str:
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str:
+        return _quote(value)
+    if value is None:
+        return "null"
+    key = (kind, value)
+    if key not in _ENCODED:
+        _ENCODED[key] = leaves._ENCODER.encode(leaves.normalise(value))
+    return _ENCODED[key]
+
+
+def leaf_data(kind: str, row: Sequence[Any]) -> str:
+    """leaves.encode(kind, row) for a row tuple of this module (PROFESSIONAL or ENTRY
+    column order), as text."""
+    version, plan = _PLANS[kind]
+    body = ",".join(key + _value(row[at]) for key, at in plan)
+    return f'{{"leaf":"{kind}","row":{{{body}}},"v":{version}}}'
+
+
+def set_sequences(conn: Any) -> None:
+    """Move each generated table's id sequence past its largest id, and commit."""
+    with conn.cursor() as cur:
+        for table in TABLES:
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))")  # NULL: left as it is
+    conn.commit()
 
 
 def _professional(cohort: Cohort, ids: dict[str, int], written: Written,

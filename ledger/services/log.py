@@ -173,9 +173,17 @@ def seal(ctx: Context, limit: int | None = None) -> LogCheckpoint | None:
         assignments.append({"leaf_id": leaf_id, "idx": frontier.size})
         new_hashes.append(bytes.fromhex(leaf_hash))
         frontier.append(new_hashes[-1])
-    session.connection().execute(
-        update(LogLeaf.__table__).where(LogLeaf.__table__.c.id == bindparam("leaf_id"))
-        .values(idx=bindparam("idx")), assignments)
+    if session.get_bind().dialect.name == "postgresql":
+        # One set-based statement: the indices run up from old_size in id order, so the
+        # ids alone (one array parameter) say them; a row per leaf was most of a seal.
+        session.execute(text(
+            "UPDATE log_leaf SET idx = :old_size + v.n - 1 FROM unnest(CAST(:ids AS integer[]))"
+            " WITH ORDINALITY AS v(id, n) WHERE log_leaf.id = v.id"),
+            {"old_size": old_size, "ids": [a["leaf_id"] for a in assignments]})
+    else:
+        session.connection().execute(
+            update(LogLeaf.__table__).where(LogLeaf.__table__.c.id == bindparam("leaf_id"))
+            .values(idx=bindparam("idx")), assignments)
     tiles = tree.tiles_for(ctx, old_size, new_hashes)
     if tiles:
         session.execute(insert(LogTile), tiles)
