@@ -7,8 +7,10 @@ when it declares its length, and as soon as the limit is passed when it streams
 
 from __future__ import annotations
 
+import http
 import io
 
+from apispec import BasePlugin
 from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -77,3 +79,14 @@ def _bound_body() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(_bound_body)
+
+
+class BodyLimitsInTheSpec(BasePlugin):
+    """Every operation that takes a body answers 413 past its limit (above), whatever
+    else it documents: the spec says so, for clients and for the contract test."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        for operation in (operations or {}).values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault(
+                    "413", http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from ledger.errors import Conflict, Invalid, LedgerError, NotFound, Unauthorized
 
+from .bodies import BodyLimitsInTheSpec
 from .schemas import ProblemSchema
 
 PROBLEM = "application/problem+json"
@@ -59,6 +60,10 @@ class LedgerApi(Api):
     # No catch-all "default" response: each operation documents the errors it answers,
     # so a contract test notices an undocumented status.
     DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _init_spec(self, *, extra_plugins=None, **options):
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), BodyLimitsInTheSpec()],
+                           **options)
 
     def _register_responses(self):
         for status in http.HTTPStatus:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ledger.errors import Invalid
 from ledger.services.intake import xapi
+from ledger.xapi import is_id
 
 from .db import ledger_context
 from .docs import secured
@@ -38,8 +39,15 @@ class VersionHeaderSchema(Schema):
                             metadata={"description": "1.0.x"})
 
 
+def _statement_id(value: str) -> None:
+    # fields.UUID would take braces, a urn: prefix or no hyphens (see ledger.xapi.check_id).
+    if not is_id(value):
+        raise ValidationError("a UUID (8-4-4-4-12 hexadecimal digits)")
+
+
 class PutQuerySchema(Schema):
-    statementId = fields.UUID(required=True)  # noqa: N815 - xAPI's own parameter name
+    statementId = fields.String(  # noqa: N815 - xAPI's own parameter name
+        required=True, validate=_statement_id, metadata={"format": "uuid"})
 
 
 def _statements() -> list:
@@ -77,7 +85,7 @@ def put_statement(headers, query):
     statements = _statements()
     if len(statements) != 1:
         raise Invalid("PUT stores one statement", code="xapi_body_invalid")
-    xapi.store_statements(ledger_context(), g.actor, statements, str(query["statementId"]))
+    xapi.store_statements(ledger_context(), g.actor, statements, query["statementId"])
     return _versioned(Response(status=204))
 
 

@@ -117,11 +117,20 @@ class Intent:
     voids: str | None = None
 
 
+# xAPI 1.0.3 §2.4.1: an id is a UUID in RFC 4122's string form. Python's uuid.UUID also
+# takes braces, a urn:uuid: prefix or no hyphens, which no LRS need accept.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def is_id(value: Any) -> bool:
+    return isinstance(value, str) and _UUID.fullmatch(value) is not None
+
+
 def check_id(value: Any, path: str = "id") -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError as exc:
-        raise StatementError(path, "a UUID") from exc
+    """A statement id in its one stored form (lower case), or StatementError."""
+    if not is_id(value):
+        raise StatementError(path, "a UUID (RFC 4122: 8-4-4-4-12 hexadecimal digits)")
+    return value.lower()
 
 
 def read(statement: Any) -> Intent:

@@ -25,6 +25,17 @@ def test_every_documented_error_is_problem_json(app):
             assert list(response["content"]) == ["application/problem+json"], name
 
 
+def test_every_operation_that_takes_a_body_documents_413(app):
+    """api.bodies answers 413 past any endpoint's limit (BodyLimitsInTheSpec)."""
+    paths = app.extensions["ledger_api"].spec.to_dict()["paths"]
+    with_body = [(path, method, op) for path, item in paths.items()
+                 for method, op in item.items() if "requestBody" in op]
+    assert len(with_body) >= 10
+    for path, method, op in with_body:
+        assert op["responses"]["413"] == {
+            "$ref": "#/components/responses/REQUEST_ENTITY_TOO_LARGE"}, (method, path)
+
+
 def test_an_unknown_route_is_404_problem_json(client):
     response = client.get("/v1/nothing-here")
     assert response.status_code == 404

@@ -177,6 +177,31 @@ def test_put_stores_under_the_statement_id_given(world, after):
     assert other.get_json()["code"] == "xapi_statement_id_mismatch"
 
 
+@pytest.mark.parametrize("form", ["{%s}", "urn:uuid:%s", "nohyphens", "%s\n"])
+def test_a_statement_id_in_any_form_but_rfc_4122s_is_refused(world, after, form):
+    """xAPI 1.0.3 §2.4.1; Python's uuid.UUID would take each of these."""
+    statement_id = new_id()
+    odd = statement_id.replace("-", "") if form == "nohyphens" else form % statement_id
+
+    put = send(world, moodle(world, after), method="PUT", query_string={"statementId": odd})
+    posted = send(world, {**moodle(world, after), "id": odd})
+
+    assert put.status_code == 422, put.get_json()
+    assert "statementId" in str(put.get_json())
+    assert posted.status_code == 422, posted.get_json()
+    assert posted.get_json()["code"] == "xapi_statement_invalid"
+    assert receipt(world, statement_id).status_code == 404
+
+
+def test_a_put_body_past_its_limit_is_413_problem_json(world, after):
+    statement = {**moodle(world, after), "padding": "x" * (64 * 1024)}
+
+    response = send(world, statement, method="PUT", query_string={"statementId": new_id()})
+
+    assert response.status_code == 413
+    assert response.get_json()["code"] == "payload_too_large"
+
+
 def test_an_unsupported_verb_is_stored_and_does_nothing(world, after):
     viewed = {**moodle(world, after), "verb": {"id": "http://id.tincanapi.com/verb/viewed"}}
 
