@@ -157,46 +157,16 @@ def _leaves(people: list[tuple[Any, ...]], entries: list[tuple[Any, ...]], first
     start = first_id + len(out)
     out += [(start + n, None, "entry", e[0], e[1], leaf_data("entry", e))
             for n, e in enumerate(entries)]
-    return [(*leaf, _leaf_hash(leaf[5]), now) for leaf in out]
+    return [(*leaf, leaves.hash_hex(leaf[5].encode()), now) for leaf in out]
 
 
-def _leaf_hash(data: str) -> str:
-    return hashlib.sha256(b"\x00" + data.encode()).hexdigest()  # leaves.hash_hex
-
-
-# What leaves.encode builds through a dict and the generic encoder, assembled directly
-# (half of generating a journal's Python time went there): for each kind, the JSON key
-# of each field in sorted order and where the field is in this module's row tuples.
-# tests/property/test_scale_leaf_data.py checks the two agree for every row.
 _COLUMNS = {"professional": PROFESSIONAL, "entry": ENTRY}
-_PLANS = {kind: (max(leaves.FIELDS[kind]),
-                 [(json.dumps(name) + ":", columns.index(name))
-                  for name in sorted(leaves.FIELDS[kind][max(leaves.FIELDS[kind])])])
-          for kind, columns in _COLUMNS.items()}
-_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
-_ENCODED: dict[Any, str] = {}  # the few distinct hours and timestamps of a cohort
-
-
-def _value(value: Any) -> str:
-    kind = type(value)
-    if kind is int:
-        return str(value)
-    if kind is str:
-        return _quote(value)
-    if value is None:
-        return "null"
-    key = (kind, value)
-    if key not in _ENCODED:
-        _ENCODED[key] = leaves._ENCODER.encode(leaves.normalise(value))
-    return _ENCODED[key]
 
 
 def leaf_data(kind: str, row: Sequence[Any]) -> str:
     """leaves.encode(kind, row) for a row tuple of this module (PROFESSIONAL or ENTRY
     column order), as text."""
-    version, plan = _PLANS[kind]
-    body = ",".join(key + _value(row[at]) for key, at in plan)
-    return f'{{"leaf":"{kind}","row":{{{body}}},"v":{version}}}'
+    return leaves.encode(kind, dict(zip(_COLUMNS[kind], row, strict=True))).decode()
 
 
 def set_sequences(conn: Any) -> None:

@@ -14,7 +14,7 @@ from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from .. import canonical, daycap, identity
 from ..actors import Actor, Role
@@ -35,7 +35,7 @@ from .context import Context, unit_of_work
 from .daybook import credited_days, decide_under_policy
 from .ingest import BatchPolicies, DaysJson, Decisions, Filings, prepare
 from .intake.attendance import AttendanceFacts
-from .people import find_or_create, name_matches
+from .people import created_now, find_or_create, name_matches
 from .posting_reads import (
     POSTINGS,
     REPLAYED,
@@ -300,8 +300,7 @@ def post_completions(ctx: Context, actor: Actor, items: Sequence[NewCompletion],
             professional_jurisdiction=person.jurisdiction_code if person else None,
         )
         pairs.append((posting, completion))
-    # Whoever _find_or_create did not read back as a row, it created now.
-    created = frozenset(p.id for p in people.values() if not isinstance(p, Row))
+    created = created_now(people)
     entries = _settle(ctx, base, facts, projects, pairs, created) if pairs else {}
     old_entries = _credit_entries(ctx, [p.id for p in existing.values()])
 

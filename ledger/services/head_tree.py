@@ -54,20 +54,29 @@ class HeadTree(tree.Tree):
         """The stored nodes (height, start) that make MTH of [start, end), if aligned."""
         if not self._aligned(start, end):
             return []
-        count = (end - start) // TILE
-        if count & (count - 1) == 0 and (start // TILE) % count == 0:
-            return [(count.bit_length() - 1, start)]
+        key = _node(start, end)
+        if key is not None:
+            return [key]
         k = merkle.split(end - start)
         return self._keys(start, start + k) + self._keys(start + k, end)
 
     def subtree(self, start: int, end: int) -> bytes:
         if not self._aligned(start, end):
             return super().subtree(start, end)
-        count = (end - start) // TILE
-        if count & (count - 1) == 0 and (start // TILE) % count == 0:
-            key = (count.bit_length() - 1, start)
-            if key not in self._nodes:
-                self._nodes[key] = tile_nodes.stored(self.ctx, *key)
-            return self._nodes[key]
-        k = merkle.split(end - start)
-        return merkle.node_hash(self.subtree(start, start + k), self.subtree(start + k, end))
+        key = _node(start, end)
+        if key is None:
+            k = merkle.split(end - start)
+            return merkle.node_hash(self.subtree(start, start + k),
+                                    self.subtree(start + k, end))
+        if key not in self._nodes:
+            self._nodes[key] = tile_nodes.stored(self.ctx, *key)
+        return self._nodes[key]
+
+
+def _node(start: int, end: int) -> tuple[int, int] | None:
+    """(height, start) of the stored node (a tile at height 0) that is exactly the
+    tile-aligned range [start, end), or None where the range is no perfect subtree."""
+    count = (end - start) // TILE
+    if count & (count - 1) == 0 and (start // TILE) % count == 0:
+        return count.bit_length() - 1, start
+    return None

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import Row
+
 from .. import identity
 from ..store import Professional
 from ..store.any_of import any_of
@@ -58,3 +60,8 @@ def find_or_create(ctx: Context, wanted: dict[str, tuple[str, str]]) -> dict[str
             found[row["id_hash"]] = SimpleNamespace(**row)
         log.record(ctx, "professional", new)
     return found
+
+
+def created_now(people: dict[str, Any]) -> frozenset[int]:
+    """The ids of those find_or_create created (plain values), not read back (rows)."""
+    return frozenset(p.id for p in people.values() if not isinstance(p, Row))
