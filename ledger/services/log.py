@@ -168,22 +168,22 @@ def seal(ctx: Context, limit: int | None = None) -> LogCheckpoint | None:
     if not waiting:
         return None
     old_size = frontier.size
-    assignments, new_hashes = [], []
-    for leaf_id, leaf_hash in waiting:
-        assignments.append({"leaf_id": leaf_id, "idx": frontier.size})
-        new_hashes.append(bytes.fromhex(leaf_hash))
-        frontier.append(new_hashes[-1])
+    ids = [leaf_id for leaf_id, _ in waiting]  # leaf k of them becomes old_size + k
+    new_hashes = [bytes.fromhex(leaf_hash) for _, leaf_hash in waiting]
+    for leaf_hash in new_hashes:
+        frontier.append(leaf_hash)
     if session.get_bind().dialect.name == "postgresql":
-        # One set-based statement: the indices run up from old_size in id order, so the
-        # ids alone (one array parameter) say them; a row per leaf was most of a seal.
+        # One set-based statement: the ids alone (one array parameter) say the indices;
+        # a row per leaf was most of a seal.
         session.execute(text(
             "UPDATE log_leaf SET idx = :old_size + v.n - 1 FROM unnest(CAST(:ids AS integer[]))"
             " WITH ORDINALITY AS v(id, n) WHERE log_leaf.id = v.id"),
-            {"old_size": old_size, "ids": [a["leaf_id"] for a in assignments]})
+            {"old_size": old_size, "ids": ids})
     else:
         session.connection().execute(
             update(LogLeaf.__table__).where(LogLeaf.__table__.c.id == bindparam("leaf_id"))
-            .values(idx=bindparam("idx")), assignments)
+            .values(idx=bindparam("idx")),
+            [{"leaf_id": leaf_id, "idx": old_size + k} for k, leaf_id in enumerate(ids)])
     tiles = tree.tiles_for(ctx, old_size, new_hashes)
     if tiles:
         session.execute(insert(LogTile), tiles)
