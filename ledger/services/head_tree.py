@@ -4,21 +4,27 @@ tree.Tree reads every tile's hash (4,900 rows at 1.26M leaves) and hashes them a
 each proof: fine for the whole-ledger check, but an attestation proves one leaf, the
 chain head. Every tile-aligned subtree on its path is a perfect node sealing stored
 (tile_nodes), or splits into a few of them at the tree's right edge; the path needs
-~2·log2(tiles) of them, read in two queries before the path is built. Within a tile, the
-leaves are read as tree.Tree reads them. A wrong stored node can only make a proof fail
-against the signed root, never pass: the caller verifies the path, and on a failure
-builds it again from every tile.
+~2·log2(tiles) of them, read in two queries before the path is built. Within a complete
+tile, the path comes from the leaf hashes sealing kept with the tile: one row, where the
+leaves are 256 rows of the largest table (the right edge's partial tile is read from its
+leaves, as tree.Tree reads them). A wrong stored node or leaf hash can only make a proof
+fail against the signed root, never pass: the caller verifies the path, and on a failure
+builds it again from every tile and leaf.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import select
+
 from .. import merkle
+from ..store import LogTile
 from . import tile_nodes, tree
 from .context import Context
 
 TILE = tree.TILE
+HASH = 32  # SHA-256
 
 
 class _Count:
@@ -44,6 +50,15 @@ class HeadTree(tree.Tree):
         for index in indices:
             merkle.inclusion_path(index, size, lambda s, e: keys.update(self._keys(s, e)))
         self._nodes = tile_nodes.load(ctx, keys)
+
+    def block(self, number: int) -> list[bytes]:
+        if number not in self._blocks and number < len(self.tiles):
+            stored = self.ctx.session.scalar(
+                select(LogTile.leaf_hashes).where(LogTile.start == number * TILE))
+            if stored is not None and len(stored) == TILE * HASH:
+                self._blocks[number] = [bytes(stored[i:i + HASH])
+                                        for i in range(0, len(stored), HASH)]
+        return super().block(number)
 
     def _aligned(self, start: int, end: int) -> bool:
         n = end - start

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
@@ -29,7 +29,8 @@ class LogLeaf(Base):
     ref_id: Mapped[int] = mapped_column(Integer)
     # The professional an entry or identity binding concerns: finds their leaves, even a
     # leaf whose row has since been deleted. Not part of the leaf data.
-    owner: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Found through ix_log_leaf_owner_idx, whose first column it is.
+    owner: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[str] = mapped_column(Text)
     leaf_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
@@ -49,11 +50,14 @@ class LogCheckpoint(Base):
 
 
 class LogTile(Base):
-    """The hash of a complete tile of 256 leaves from ``start``: a cache for proofs."""
+    """The hash of a complete tile of 256 leaves from ``start``, and the 256 leaf hashes
+    themselves (32 bytes each, in order): a cache for proofs, so a leaf's path within its
+    tile is one row read, not 256 (ledger/services/head_tree.py)."""
 
     __tablename__ = "log_tile"
     start: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     hash: Mapped[str] = mapped_column(String(64))
+    leaf_hashes: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class LogNode(Base):

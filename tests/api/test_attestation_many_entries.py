@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from api.db import db, ledger_context
 from ledger import merkle, verify_attestation
@@ -180,3 +180,58 @@ def test_the_stored_nodes_make_the_same_paths_and_a_wrong_one_is_found(world):
     assert verify_attestation.verify(response.get_json()["attestation"], jwks)
     found = [f.code for f in verify_ledger(ledger_context()).findings]
     assert found == ["node_changed"] * 7
+
+
+def _head_in_a_complete_tile(world) -> tuple[int, int]:
+    """The professional's chain head sealed in a tile that others' entries complete;
+    (its index, the tree size)."""
+    from ledger.services.people import find_or_create
+
+    credits(world, person_id(world), 5)
+    other = ledger_context()
+    them = find_or_create(other, {"e" * 64: ("370***2222", "赵六")})["e" * 64]
+    other.session.commit()
+    credits(world, them.id, 2 * TILE, tag="theirs")
+    ctx = ledger_context()
+    size = log.seal(ctx).size
+    ctx.session.commit()
+    head = db.session.scalar(select(func.max(LogLeaf.idx)).where(
+        LogLeaf.kind == "entry", LogLeaf.owner == person_id(world)))
+    assert head < TILE < size - TILE
+    return head, size
+
+
+def test_a_head_in_a_complete_tile_is_proven_from_the_tiles_stored_leaf_hashes(world):
+    head, size = _head_in_a_complete_tile(world)
+    ctx = ledger_context()
+    read: list[tuple[str, object]] = []
+
+    def statement(_conn, _cursor, sql, parameters, *_rest) -> None:
+        read.append((sql, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        paths = hex_paths(head_tree.HeadTree(ctx, size, [head]), [head], size)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    assert paths == hex_paths(tree.Tree(ctx, size), [head], size)
+    # The leaves read are the right edge's partial tile's, none of the head's tile.
+    ranges = [tuple(p.values() if isinstance(p, dict) else p)
+              for sql, p in read if "FROM log_leaf" in sql]
+    assert ranges == [(size - size % TILE, size)], read
+
+
+def test_a_wrong_stored_leaf_hash_falls_back_to_the_leaves_and_verify_names_it(world):
+    head, _size = _head_in_a_complete_tile(world)
+    with db.engine.begin() as conn:  # a restored or altered database, say
+        conn.execute(text("UPDATE log_tile SET leaf_hashes = :b WHERE start = 0"),
+                     {"b": b"\x07" * 32 * TILE})
+    db.session.remove()
+
+    response = attest(world)
+
+    assert response.status_code == 200, response.get_json()
+    jwks = world.call("GET", "/.well-known/jwks.json").get_json()
+    assert verify_attestation.verify(response.get_json()["attestation"], jwks)
+    found = [(f.code, f.subject) for f in verify_ledger(ledger_context()).findings]
+    assert found == [("tile_leaves_changed", "tile of leaves 0..255")]

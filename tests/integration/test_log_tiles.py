@@ -62,3 +62,24 @@ def test_verify_recomputes_the_tiles(app):
     findings = [f for f in verify_ledger(ctx).findings if f.code in tree_codes]
     assert [(f.code, f.subject) for f in findings] == [
         ("tile_changed", "tile of leaves 256..511")]
+
+
+def test_sealing_keeps_each_complete_tiles_leaf_hashes_and_verify_checks_them(app):
+    ctx = ledger_context()
+    data = grow(ctx)
+    stored = dict(db.session.execute(text("SELECT start, leaf_hashes FROM log_tile")).all())
+    # Tiles completed by seals of 256, 300 and 700 leaves: the one a later seal finished
+    # (256..511) takes its first 44 leaves from the leaves sealed before.
+    assert sorted(stored) == [0, 256]
+    for start, blob in stored.items():
+        assert bytes(blob) == b"".join(bytes.fromhex(leaves.hash_hex(d))
+                                       for d in data[start:start + 256])
+    ctx.session.rollback()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE log_tile SET leaf_hashes = NULL WHERE start = 0"))
+        conn.execute(text("UPDATE log_tile SET leaf_hashes = :b WHERE start = 256"),
+                     {"b": b"\x07" * 32 * 256})
+    findings = [(f.code, f.subject) for f in verify_ledger(ctx).findings
+                if f.code.startswith("tile")]
+    assert findings == [("tile_leaves_changed", "tile of leaves 0..255"),
+                        ("tile_leaves_changed", "tile of leaves 256..511")]

@@ -11,8 +11,9 @@ from sqlalchemy import insert, inspect, select
 
 from api.db import db
 from app import MIGRATIONS, create_app
+from ledger import merkle
 from ledger.services.tile_nodes import TILE, completed
-from ledger.store import Base, LogNode, LogTile
+from ledger.store import Base, LogLeaf, LogNode, LogTile
 
 from ..conftest import _config
 
@@ -51,3 +52,32 @@ def test_the_log_node_migration_stores_the_nodes_of_tiles_sealed_before_it(tmp_p
 
     assert made == {(h, s): v.hex() for h, s, v in completed(0, tiles, lambda h, s: b"")}
     assert len(made) == 6 + 3 + 1  # 13 tiles: 6 pairs, 3 fours, 1 eight
+
+
+def test_the_tile_leaves_migration_keeps_the_leaf_hashes_of_tiles_sealed_before_it(
+        tmp_path, clock, key_dir):
+    """y12a0c0ffee04 stores each sealed tile's leaf hashes from its leaves, as sealing now
+    does, except for a tile its leaves no longer make (proofs read those leaves)."""
+    app = create_app(_config(key_dir, f"sqlite:///{tmp_path / 'old.sqlite3'}", clock))
+    hashes = [hashlib.sha256(str(i).encode()).digest() for i in range(3 * TILE - 10)]
+    tile_hashes = {start: merkle.root_of(hashes[start:start + TILE])
+                   for start in range(0, len(hashes) - TILE + 1, TILE)}
+    tile_hashes[TILE] = b"\x05" * 32  # its leaves were altered since it was sealed
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="x12a0c0ffee03")
+        with db.engine.begin() as conn:
+            conn.execute(insert(LogLeaf), [
+                {"idx": i, "kind": "test", "ref_id": i, "owner": None, "data": "{}",
+                 "leaf_hash": h.hex(), "created_at": clock.now()}
+                for i, h in enumerate(hashes)])
+            conn.execute(insert(LogTile), [{"start": s, "hash": h.hex()}
+                                           for s, h in tile_hashes.items()])
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            kept = dict(conn.execute(select(LogTile.start, LogTile.leaf_hashes)).all())
+        downgrade(directory=MIGRATIONS, revision="x12a0c0ffee03")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("log_tile")}
+        db.engine.dispose()
+
+    assert kept == {0: b"".join(hashes[:TILE]), TILE: None}
+    assert "leaf_hashes" not in columns
