@@ -26,6 +26,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,6 +36,7 @@ from . import generate, harness
 
 KEY = bytes.fromhex(harness.ID_HASH_KEY)
 LONG = 10_000
+LONG_REQUESTS = 10  # a run
 
 
 @dataclass
@@ -42,11 +44,40 @@ class Latencies:
     label: str
     ms: list[float] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)  # response bodies, bytes
+    # PostgreSQL's pages read from outside its shared buffers (the OS cache or the disk),
+    # and the time those reads took (track_io_timing), over all the requests.
+    pages_read: int = 0
+    read_ms: float = 0.0
+
+    def io(self) -> str:
+        n = len(self.ms) or 1
+        return (f"{self.pages_read / n:,.1f} pages read a request outside shared buffers, "
+                f"{self.read_ms / n:,.2f} ms of reads")
 
     def __str__(self) -> str:
         size = f", {max(self.sizes) / 1e6:,.2f} MB max body" if self.sizes else ""
         return (f"p50 {harness.percentile(self.ms, 50):,.1f} ms, "
-                f"p99 {harness.percentile(self.ms, 99):,.1f} ms (n={len(self.ms)}){size}")
+                f"p99 {harness.percentile(self.ms, 99):,.1f} ms (n={len(self.ms)}){size}; "
+                f"{self.io()}")
+
+
+def _io_counters(db_: harness.Database) -> tuple[int, float]:
+    conn = harness.connect(db_)
+    try:
+        return conn.execute("SELECT blks_read, blk_read_time FROM pg_stat_database "
+                            "WHERE datname = current_database()").fetchone()
+    finally:
+        conn.close()
+
+
+def counting_io(db_: harness.Database, into: Latencies, run: Callable[[], None]) -> None:
+    """run(), adding the database's reads from outside shared buffers to ``into``."""
+    pages, ms = _io_counters(db_)
+    run()
+    time.sleep(1.5)  # an idle backend reports its counters within a second (PG 15)
+    pages_after, ms_after = _io_counters(db_)
+    into.pages_read += pages_after - pages
+    into.read_ms += ms_after - ms
 
 
 def verify_each(port: int, token: str, serials: list[int], years: tuple[int, int],
@@ -78,9 +109,12 @@ def _at_size(db_: harness.Database, world: harness.World, serials: tuple[int, in
         verify_each(port, token, [serials[0]] * 3, (2023, 2025), Latencies("warm-up"))
         harness.alternate(
             runs,
-            lambda _k: verify_each(port, token, [rng.randint(*serials) for _ in
-                                                 range(requests // runs)], (2023, 2025), many),
-            lambda _k: verify_each(port, token, [1] * 3, (2016, 2025), long))
+            lambda _k: counting_io(db_, many, lambda: verify_each(
+                port, token, [rng.randint(*serials) for _ in range(requests // runs)],
+                (2023, 2025), many)),
+            # Ten a run: a p99 of 6 requests was their slowest.
+            lambda _k: counting_io(db_, long, lambda: verify_each(
+                port, token, [1] * LONG_REQUESTS, (2016, 2025), long)))
     return many, long
 
 
@@ -91,6 +125,11 @@ def measure(sizes: list[int], requests: int, runs: int) -> dict[int, tuple[Laten
     with harness.database("postgresql") as db_:
         world = harness.build_world(harness.make_app(db_, harness.FixedClock(
             harness.FILED_AT)))
+        conn = harness.connect(db_)
+        conn.autocommit = True
+        conn.execute("ALTER SYSTEM SET track_io_timing = on")  # for Latencies.read_ms
+        conn.execute("SELECT pg_reload_conf()")
+        conn.close()
 
         def cohort(professionals: int, credits_each: int, dates: list[date]) -> scale.Cohort:
             return scale.Cohort(world.base_id, world.project_id, professionals, credits_each,
