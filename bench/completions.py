@@ -120,13 +120,17 @@ def run_xapi(port: int, world: World, first: int, n: int, clients: int = 2) -> f
     return harness.in_parallel(jobs)
 
 
-def warm_up(port: int, world: World, first: int, clients: int = 2) -> int:
+def warm_up(port: int, world: World, first: int, batch: int, clients: int = 2) -> int:
     """Untimed: a few small batches from each client, so that every worker has loaded
-    its policy book, compiled its statements and filled its pools before the clock runs.
-    Returns how many completions it used."""
-    for k in range(2):
-        run_api(port, world, first + k * 20 * clients, 20 * clients, 10, clients)
-    return 2 * 20 * clients
+    its policy book, compiled its statements and filled its pools before the clock runs,
+    then one batch of the measured size from each (the COPY paths, and tables past their
+    first statistics). Returns how many completions it used."""
+    used = 0
+    for _ in range(2):
+        run_api(port, world, first + used, 20 * clients, 10, clients)
+        used += 20 * clients
+    run_api(port, world, first + used, batch * clients, batch, clients)
+    return used + batch * clients
 
 
 # --- the raw driver baselines --------------------------------------------------------
@@ -225,7 +229,7 @@ def measure(backend: str, n: int, batch: int, runs: int,
             return serial[0] - count
 
         with harness.gunicorn(db_) as port, ExitStack() as stack:
-            take(warm_up(port, world, take(0)))
+            take(warm_up(port, world, take(0), batch))
             steps = [lambda k: series["api"].values.append(
                          n / run_api(port, world, take(n), n, batch)),
                      lambda k: series["executemany"].values.append(
