@@ -48,7 +48,7 @@ def run(quick: bool, verify_large: int = 10_000_000) -> list[str]:
              ("revocation", lambda: revocation_rows(
                  (100_000 // scale, 1_000_000 // scale), 1 if quick else 2)),
              ("verification", lambda: verification_rows(
-                 # p99 of 1,000 requests is their 10th slowest, not the 2nd of 200.
+                 # p99 of 1,000 requests is their 11th slowest, not the 3rd of 200.
                  [100_000 // scale, verify_large // scale], 1000 // scale)),
              ("merkle log", lambda: merkle_rows(5_000 // scale, runs))]
     for name, part in parts:

@@ -5,11 +5,12 @@ each proof: fine for the whole-ledger check, but an attestation proves one leaf,
 chain head. Every tile-aligned subtree on its path is a perfect node sealing stored
 (tile_nodes), or splits into a few of them at the tree's right edge; the path needs
 ~2·log2(tiles) of them, read in two queries before the path is built. Within a complete
-tile, the path comes from the leaf hashes sealing kept with the tile: one row, where the
-leaves are 256 rows of the largest table (the right edge's partial tile is read from its
-leaves, as tree.Tree reads them). A wrong stored node or leaf hash can only make a proof
-fail against the signed root, never pass: the caller verifies the path, and on a failure
-builds it again from every tile and leaf.
+tile, the path comes from the leaf hashes sealing kept with the tile: one value (a few
+pages), where the leaves are 256 rows of the largest table (the right edge's partial
+tile is read from its leaves, as tree.Tree reads them). A wrong stored node or leaf hash
+can only make a proof fail against the signed root, never pass: the caller verifies the
+path, and on a failure builds it again from every tile and the leaves of the tiles the
+path passes through.
 """
 
 from __future__ import annotations

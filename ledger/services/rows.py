@@ -69,7 +69,7 @@ def inserted_ids(ctx: Context, model: Any, rows: Sequence[dict[str, Any]]) -> li
         _layout_for(connection, table, rows, False)  # refuses unknown keys, as below
         return [connection.execute(insert(table).returning(table.c.id), rows[0]).scalar_one()]
     # The sequence is looked up once: pg_get_serial_sequence in the select list ran per
-    # row, a catalog lookup each, 5 ms of 1000 nextvals' 6.
+    # row, a catalog lookup each (1000 ids took 4.5–5.4 ms; now 0.9).
     ids = sorted(connection.execute(
         text("WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(:table, 'id')::regclass"
              " AS seq) SELECT nextval(s.seq) FROM s, generate_series(1, :n)"),

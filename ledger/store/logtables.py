@@ -52,7 +52,8 @@ class LogCheckpoint(Base):
 class LogTile(Base):
     """The hash of a complete tile of 256 leaves from ``start``, and the 256 leaf hashes
     themselves (32 bytes each, in order): a cache for proofs, so a leaf's path within its
-    tile is one row read, not 256 (ledger/services/head_tree.py)."""
+    tile is one value read (kept out of line on PostgreSQL: a few pages), not 256 leaf
+    rows (ledger/services/head_tree.py)."""
 
     __tablename__ = "log_tile"
     start: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

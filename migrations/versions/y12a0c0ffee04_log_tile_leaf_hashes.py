@@ -8,9 +8,15 @@ A committee's verification proves the chain head's leaf: its path within its til
 the 256 leaf rows of the tile, ~15–30 heap pages of a table that at 10M entries is far
 larger than memory. Sealing now keeps a complete tile's leaf hashes with it (8 KiB, kept
 out of line and uncompressed on PostgreSQL: hashes do not compress), so the path is one
-row. The tiles sealed before this revision get theirs here, from their leaves, where
-those leaves still hash to the stored tile (where they do not, the column stays NULL:
-proofs read the leaves, and ``ledger verify`` names the tile).
+value of a few pages. The tiles sealed before this revision get theirs here, from their
+leaves, where those leaves still hash to the stored tile (where they do not, the column
+stays NULL: proofs read the leaves, and ``ledger verify`` names the tile).
+
+Downtime: the backfill reads every sealed leaf hash and writes 8 KiB a tile (~49k tiles,
+~400 MB, at 10M entries and their professionals' leaves), in the one transaction that
+also holds ``log_leaf`` and ``log_tile`` locked for the index drop and the new column.
+Seals and attestations wait for it: run it before the app starts, as ``make serve``
+does.
 
 ``ix_log_leaf_owner`` (owner) is the prefix of ``ix_log_leaf_owner_idx`` (owner, idx):
 every lookup by owner uses either, and each leaf written paid for both.

@@ -104,11 +104,14 @@ def _alter_leaf_hash(leaf_id: int) -> None:
 
 def test_a_leaf_hash_altered_beside_the_chain_head_signs_nothing(world):
     credits(world, person_id(world), TILE + 5)
-    assert log.seal(ledger_context()) is not None
-    # The head's path is built from the leaves of its own tile: one of them altered makes
-    # a path that does not verify against the signed root.
+    size = log.seal(ledger_context()).size
+    # The head is in the right edge's partial tile, whose leaves its path is built from:
+    # one of them altered makes a path that does not verify against the signed root. (In
+    # a complete tile the path comes from the tile's stored leaf hashes, which the tile's
+    # hash and the signed root prove: see the next two tests.)
     head = db.session.scalar(select(func.max(LogLeaf.idx)).where(
         LogLeaf.kind == "entry", LogLeaf.owner == person_id(world)))
+    assert head >= size - size % TILE
     _alter_leaf_hash(db.session.scalar(select(LogLeaf.id).where(LogLeaf.idx == head - 1)))
 
     response = attest(world)
@@ -199,6 +202,22 @@ def _head_in_a_complete_tile(world) -> tuple[int, int]:
         LogLeaf.kind == "entry", LogLeaf.owner == person_id(world)))
     assert head < TILE < size - TILE
     return head, size
+
+
+def test_a_leaf_hash_altered_beside_a_head_in_a_complete_tile_changes_no_proof(world):
+    """The head's path comes from the tile's stored leaf hashes, proven by the tile's hash
+    and the signed root: the altered row changes nothing the attestation states, and the
+    whole-ledger verify finds it against both the tile and its stored hashes."""
+    head, _size = _head_in_a_complete_tile(world)
+    _alter_leaf_hash(db.session.scalar(select(LogLeaf.id).where(LogLeaf.idx == head + 1)))
+
+    response = attest(world)
+
+    assert response.status_code == 200, response.get_json()
+    jwks = world.call("GET", "/.well-known/jwks.json").get_json()
+    assert verify_attestation.verify(response.get_json()["attestation"], jwks)
+    found = {f.code for f in verify_ledger(ledger_context()).findings}
+    assert {"tile_changed", "tile_leaves_changed"} <= found
 
 
 def test_a_head_in_a_complete_tile_is_proven_from_the_tiles_stored_leaf_hashes(world):

@@ -57,27 +57,39 @@ def test_the_log_node_migration_stores_the_nodes_of_tiles_sealed_before_it(tmp_p
 def test_the_tile_leaves_migration_keeps_the_leaf_hashes_of_tiles_sealed_before_it(
         tmp_path, clock, key_dir):
     """y12a0c0ffee04 stores each sealed tile's leaf hashes from its leaves, as sealing now
-    does, except for a tile its leaves no longer make (proofs read those leaves)."""
+    does, across its reads of 64 tiles; not for a tile its leaves no longer make or one
+    missing a leaf (proofs read those leaves). It drops ix_log_leaf_owner, and the
+    downgrade puts it back."""
     app = create_app(_config(key_dir, f"sqlite:///{tmp_path / 'old.sqlite3'}", clock))
-    hashes = [hashlib.sha256(str(i).encode()).digest() for i in range(3 * TILE - 10)]
+    tiles = 70  # two reads of the backfill
+    hashes = [hashlib.sha256(str(i).encode()).digest() for i in range(tiles * TILE + 10)]
     tile_hashes = {start: merkle.root_of(hashes[start:start + TILE])
-                   for start in range(0, len(hashes) - TILE + 1, TILE)}
+                   for start in range(0, tiles * TILE, TILE)}
     tile_hashes[TILE] = b"\x05" * 32  # its leaves were altered since it was sealed
+    missing = 65 * TILE + 3  # a leaf deleted from the second read's second tile
+    leaf_rows = [{"idx": i, "kind": "test", "ref_id": i, "owner": None, "data": "{}",
+                  "leaf_hash": h.hex(), "created_at": clock.now()}
+                 for i, h in enumerate(hashes) if i != missing]
+    leaf_rows.append({**leaf_rows[0], "idx": None, "ref_id": -1})  # not sealed yet
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="x12a0c0ffee03")
         with db.engine.begin() as conn:
-            conn.execute(insert(LogLeaf), [
-                {"idx": i, "kind": "test", "ref_id": i, "owner": None, "data": "{}",
-                 "leaf_hash": h.hex(), "created_at": clock.now()}
-                for i, h in enumerate(hashes)])
+            conn.execute(insert(LogLeaf), leaf_rows)
             conn.execute(insert(LogTile), [{"start": s, "hash": h.hex()}
                                            for s, h in tile_hashes.items()])
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as conn:
             kept = dict(conn.execute(select(LogTile.start, LogTile.leaf_hashes)).all())
+        indexes_after = {i["name"] for i in inspect(db.engine).get_indexes("log_leaf")}
         downgrade(directory=MIGRATIONS, revision="x12a0c0ffee03")
         columns = {c["name"] for c in inspect(db.engine).get_columns("log_tile")}
+        indexes_before = {i["name"] for i in inspect(db.engine).get_indexes("log_leaf")}
         db.engine.dispose()
 
-    assert kept == {0: b"".join(hashes[:TILE]), TILE: None}
+    assert {start for start, blob in kept.items() if blob is None} == {TILE, 65 * TILE}
+    assert all(blob == b"".join(hashes[start:start + TILE])
+               for start, blob in kept.items() if blob is not None)
+    assert len(kept) == tiles
+    assert "ix_log_leaf_owner" not in indexes_after
+    assert {"ix_log_leaf_owner", "ix_log_leaf_owner_idx"} <= indexes_before
     assert "leaf_hashes" not in columns
