@@ -113,6 +113,6 @@ def tiles_for(ctx: Context, old_size: int, new_hashes: list[bytes]) -> list[dict
         select(LogLeaf.leaf_hash).where(LogLeaf.idx >= first, LogLeaf.idx < old_size)
         .order_by(LogLeaf.idx))]
     hashes = prefix + new_hashes
-    return [{"start": first + offset, "hash": merkle.root_of(hashes[offset:offset + TILE]).hex(),
-             "leaf_hashes": b"".join(hashes[offset:offset + TILE])}
-            for offset in range(0, len(hashes) - TILE + 1, TILE)]
+    tiles = [hashes[offset:offset + TILE] for offset in range(0, len(hashes) - TILE + 1, TILE)]
+    return [{"start": first + k * TILE, "hash": merkle.root_of(tile).hex(),
+             "leaf_hashes": b"".join(tile)} for k, tile in enumerate(tiles)]
